@@ -1,0 +1,73 @@
+"""Portfolio: every project at the as-of date: KPI statuses, budget burn and time elapsed."""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from analytics.kpis import STATUS_ORDER, evaluate
+from analytics.settings import BurnThresholds, StatusThresholds
+
+
+def kpi_matrix(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: StatusThresholds | None = None) -> pd.DataFrame:
+    """Every KPI of every project at the as-of date (the status matrix)."""
+    df = evaluate(con, [as_of], thresholds=thresholds)
+    return df[["project_id", "code", "name", "unit", "target", "actual", "progress", "status", "is_placeholder", "is_sample"]]
+
+
+def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
+    """Planned, spent (with flat-rate indirect costs) and burn index for every project, in one query."""
+    return con.execute(
+        """
+        WITH p AS (
+            SELECT project_id, start_date, end_date, indirect_rate,
+                   date_diff('day', start_date, end_date) + 1 AS duration_days,
+                   least(greatest(date_diff('day', start_date, $as_of) + 1, 0),
+                         date_diff('day', start_date, end_date) + 1) AS elapsed_days
+            FROM projects
+        ),
+        spent AS (
+            SELECT e.project_id,
+                   sum(e.amount * CASE WHEN e.category IN ('A', 'C1', 'C2', 'C3') THEN 1 + p.indirect_rate ELSE 1 END) AS spent
+            FROM expenses e JOIN p USING (project_id) WHERE e.spent_on <= $as_of GROUP BY e.project_id
+        ),
+        planned AS (SELECT project_id, sum(amount) AS planned FROM budget_lines GROUP BY project_id)
+        SELECT p.project_id, CAST(coalesce(planned.planned, 0) AS DOUBLE) AS planned,
+               round(CAST(coalesce(spent.spent, 0) AS DOUBLE), 2) AS spent,
+               p.elapsed_days / p.duration_days AS elapsed_share,
+               CASE WHEN planned.planned > 0 THEN CAST(coalesce(spent.spent, 0) / planned.planned AS DOUBLE) END AS spent_share,
+               CASE WHEN planned.planned > 0 AND p.elapsed_days > 0
+                    THEN CAST(coalesce(spent.spent, 0) / planned.planned AS DOUBLE) / (p.elapsed_days / p.duration_days) END AS burn_index
+        FROM p LEFT JOIN spent USING (project_id) LEFT JOIN planned USING (project_id)
+        ORDER BY p.project_id
+        """,
+        {"as_of": as_of},
+    ).df()
+
+
+def overview(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    thresholds: StatusThresholds | None = None,
+    burn: BurnThresholds | None = None,
+) -> pd.DataFrame:
+    """One row per project: time elapsed, KPI counts by status, budget burn and its flag."""
+    from analytics.budget import burn_flag
+    from analytics.projects import projects_overview
+
+    burn = burn or BurnThresholds()
+    projects = projects_overview(con, as_of)
+    matrix = kpi_matrix(con, as_of, thresholds)
+    counts = (
+        matrix.pivot_table(index="project_id", columns="status", values="code", aggfunc="count", fill_value=0)
+        .reindex(columns=STATUS_ORDER, fill_value=0)
+        .reset_index()
+    )
+    counts["kpis"] = counts[STATUS_ORDER].sum(axis=1)
+    sample_kpis = matrix.groupby("project_id")["is_sample"].any().rename("has_sample_kpis").reset_index()
+    df = projects.merge(counts, on="project_id", how="left").merge(budget_burn(con, as_of), on="project_id", how="left")
+    df = df.merge(sample_kpis, on="project_id", how="left")
+    df[STATUS_ORDER + ["kpis"]] = df[STATUS_ORDER + ["kpis"]].fillna(0).astype(int)
+    df["burn_flag"] = [burn_flag(None if pd.isna(b) else b, burn) for b in df["burn_index"]]
+    return df.drop(columns=["elapsed_share_y"], errors="ignore").rename(columns={"elapsed_share_x": "elapsed_share"})

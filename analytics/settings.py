@@ -1,0 +1,47 @@
+"""Settings: where the database lives and the thresholds the KPI status uses.
+
+Thresholds are product settings (DESIGN.md), not constants, so they sit in one validated model.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, model_validator
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DB = DATA_DIR / "clusterboard.duckdb"
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--db PATH, else $CLUSTERBOARD_DB, else data/clusterboard.duckdb."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("CLUSTERBOARD_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def read_only_mode() -> bool:
+    """CLUSTERBOARD_READ_ONLY=1: funder screens; the database is opened read-only."""
+    return os.environ.get("CLUSTERBOARD_READ_ONLY", "").strip().lower() in {"1", "true", "yes"}
+
+
+class StatusThresholds(BaseModel):
+    """Pace thresholds for the KPI status (pace = progress made / progress expected by now)."""
+
+    on_track: float = Field(0.9, gt=0, description="pace at or above this is 'on track'")
+    at_risk: float = Field(0.7, gt=0, description="pace at or above this (and below on_track) is 'at risk'")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "StatusThresholds":
+        if self.at_risk > self.on_track:
+            raise ValueError("the at-risk threshold must not exceed the on-track threshold")
+        return self
+
+
+class BurnThresholds(BaseModel):
+    """Burn index outside [low, high] is flagged (DESIGN.md: 0.7 and 1.2)."""
+
+    low: float = Field(0.7, gt=0)
+    high: float = Field(1.2, gt=0)

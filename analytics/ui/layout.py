@@ -1,0 +1,54 @@
+"""The frame around every page: navigation, the sidebar selection and error containment."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import streamlit as st
+
+from analytics import settings
+from analytics.errors import ClusterBoardError
+from analytics.projects import project_ids
+from analytics.ui.navigation import PAGES
+from analytics.ui.state import db
+
+log = logging.getLogger("clusterboard")
+
+
+def navigation(pages=PAGES):
+    sections: dict[str, list] = {}
+    for spec in pages:
+        sections.setdefault(spec.section, []).append(
+            st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec is pages[0])
+        )
+    return st.navigation(sections)
+
+
+def sidebar() -> None:
+    """Project picker and as-of date, both kept in the URL so a view can be shared as a link."""
+    con = db()
+    projects = project_ids(con)
+    with st.sidebar:
+        st.markdown("### ClusterBoard")
+        if not projects:
+            st.warning("No projects in the database yet. Load data on the Data page or run `make run`.")
+            return
+        st.selectbox("Project", projects, key="project", bind="query-params",
+                     help="The project the project pages show; the portfolio shows all.")
+        st.date_input("As of", value=date.today(), key="as_of", bind="query-params", format="YYYY-MM-DD",
+                      min_value=date(2000, 1, 1), max_value=date(2100, 12, 31),
+                      help="Every number is recomputed as it stood on this date.")
+        st.caption(f"Data: `{settings.db_path().name}`"
+                   + (" · read-only" if settings.read_only_mode() else ""))
+
+
+def run(page) -> None:
+    """Run the page; expected errors become a message, unexpected ones a message and a log line."""
+    try:
+        page.run()
+    except ClusterBoardError as exc:
+        st.error(str(exc), icon=":material/error:")
+    except Exception:  # a traceback never reaches the screen; it goes to the server log
+        log.exception("page %s failed", getattr(page, "title", page))
+        st.error("This page could not be shown because of an internal error. It has been logged; "
+                 "please tell the ClusterBoard administrator the time it happened.", icon=":material/error:")

@@ -1,0 +1,50 @@
+"""Portfolio: every project at a glance: KPI status matrix, budget burn, time elapsed."""
+import streamlit as st
+
+from analytics import charts, portfolio, sample
+from analytics.kpis import formulas as kpi_formulas
+from analytics.kpis import STATUS_LABELS
+from analytics.budget import FORMULAS as BUDGET_FORMULAS
+from analytics.ui import components as ui
+from analytics.ui.state import as_of, db
+
+con = db()
+day = as_of()
+st.title("Portfolio")
+st.caption(f"All projects as of {day:%d %B %Y}")
+ui.sample_badge(sample.sample_counts(con), where="the portfolio")
+
+overview = portfolio.overview(con, day)
+if overview.empty:
+    st.info("No projects yet.")
+    st.stop()
+
+matrix = portfolio.kpi_matrix(con, day)
+st.plotly_chart(charts.status_matrix(matrix), width="stretch")
+
+rows = overview.assign(
+    status=lambda d: d.apply(
+        lambda r: ", ".join(f"{r[s]} {STATUS_LABELS[s].lower()}" for s in STATUS_LABELS if r[s]), axis=1),
+)
+st.dataframe(
+    rows[["project_id", "title", "start_date", "end_date", "elapsed_share", "kpis", "status",
+          "planned", "spent", "spent_share", "burn_index", "burn_flag", "is_sample"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "project_id": st.column_config.TextColumn("Project"),
+        "title": st.column_config.TextColumn("Title", width="medium"),
+        "start_date": st.column_config.DateColumn("Start", format="DD.MM.YYYY"),
+        "end_date": st.column_config.DateColumn("End", format="DD.MM.YYYY"),
+        "elapsed_share": st.column_config.ProgressColumn("Time elapsed", format="percent", min_value=0, max_value=1),
+        "kpis": st.column_config.NumberColumn("KPIs"),
+        "status": st.column_config.TextColumn("KPI status", width="medium"),
+        "planned": st.column_config.NumberColumn("Budget (EUR)", format="€%,.0f"),
+        "spent": st.column_config.NumberColumn("Spent (EUR)", format="€%,.0f"),
+        "spent_share": st.column_config.ProgressColumn("Spent", format="percent", min_value=0, max_value=1),
+        "burn_index": st.column_config.NumberColumn("Burn index", format="%.2f"),
+        "burn_flag": st.column_config.TextColumn("Burn"),
+        "is_sample": st.column_config.CheckboxColumn("Sample project"),
+    },
+)
+ui.formulas(kpi_formulas() | {k: v for k, v in BUDGET_FORMULAS.items() if k in ("spent", "burn index")})
