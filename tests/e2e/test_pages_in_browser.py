@@ -29,3 +29,9 @@ def test_biginn_pages(server, page):
     for spec in PAGES:
         if spec.uses_project:
             open_page(page, f"{server}/{spec.url_path}?project=BIGINN&as_of=2023-06-30", f"{spec.url_path}-BIGINN")
+
+
+@pytest.mark.parametrize("query", ["project=NOPE", "project=%27%3B%20DROP%20TABLE%20projects%3B%20--", "as_of=not-a-date"])
+def test_bad_url_parameters_fall_back_without_error(server, page, query):
+    open_page(page, f"{server}/kpis?{query}", f"kpis-bad-url-{abs(hash(query)) % 1000}")
+    assert page.locator("h1").first.inner_text().endswith("KPIs")
