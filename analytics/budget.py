@@ -20,11 +20,14 @@ from analytics.models.codes import COST_CATEGORIES
 from analytics.projects import require_project
 from analytics.settings import BurnThresholds
 
+MIN_DAYS_FOR_BURN_LINE = 30
+
 FORMULAS = {
     "spent": "expenses to date + indirect costs E at the project's flat rate on A, C1, C2, C3",
     "burn index": "(spent ÷ planned) ÷ (days elapsed ÷ project days)",
     "projected spend": "spent ÷ share of the project time elapsed",
     "EU contribution": "EU rate × (spent − D1) + 100 % × D1 (financial support to third parties)",
+    "burn index line": f"starts after the first {MIN_DAYS_FOR_BURN_LINE} days, when a single invoice no longer dominates",
 }
 
 _SPENT_AT_DATES = """
@@ -152,5 +155,8 @@ def burn_series(con: duckdb.DuckDBPyConnection, project_id: str, as_of: date) ->
     """
     df = con.execute(sql, {"dates": grid, "project": project_id}).df()
     df["planned_to_date"] = df["planned_total"] * df["elapsed_share"]
-    df["burn_index"] = (df["spent"] / df["planned_to_date"]).where(df["planned_to_date"] > 0)
+    # In the first month a single invoice over a few elapsed days gives burn indices of 3 or more
+    # that mean nothing; the line starts once a month has elapsed.
+    days = (df["as_of"] - pd.Timestamp(start)).dt.days + 1
+    df["burn_index"] = (df["spent"] / df["planned_to_date"]).where((df["planned_to_date"] > 0) & (days >= MIN_DAYS_FOR_BURN_LINE))
     return df

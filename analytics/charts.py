@@ -31,11 +31,12 @@ pio.templates["clusterboard"] = go.layout.Template(
         colorway=SERIES,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=10, r=10, t=48, b=10),
+        margin=dict(l=10, r=10, t=48, b=20),
         title=dict(font=dict(size=15), x=0, xanchor="left"),
         xaxis=dict(showgrid=False, linecolor="#cbd2d9", ticks="outside", tickcolor="#cbd2d9"),
         yaxis=dict(gridcolor="#eef1f4", zerolinecolor="#cbd2d9", rangemode="tozero"),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, title_text=""),
+        # Below the plot, clear of the date ticks, so long titles never collide with it.
+        legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, title_text=""),
         hoverlabel=dict(bgcolor="white"),
     )
 )
@@ -135,7 +136,7 @@ def planned_vs_spent(df: pd.DataFrame, *, dimension: str, title: str, height: in
     fig.add_trace(go.Bar(y=labels, x=df["spent"], name="spent", orientation="h", marker_color=ACCENT,
                          hovertemplate="%{y}: spent %{x:,.0f} EUR<extra></extra>"))
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text="EUR", tickformat=",.0f")
+    fig.update_xaxes(tickformat=",.0f", ticksuffix=" €")
     fig.update_yaxes(autorange="reversed", gridcolor="white")
     return fig
 
@@ -156,7 +157,7 @@ def burn_over_time(series: pd.DataFrame, *, low: float, high: float, projected: 
                                  name="projection at current rate", line=dict(color="#8e6bb5", dash="dot")))
     fig.add_hline(y=planned_total, line=dict(color=INK, width=1), annotation_text=f"budget {planned_total:,.0f} EUR",
                   annotation_position="top left")
-    fig.update_yaxes(title_text="EUR", tickformat=",.0f")
+    fig.update_yaxes(tickformat=",.0f", ticksuffix=" €")
     return fig
 
 

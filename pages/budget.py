@@ -51,8 +51,11 @@ else:
     right.plotly_chart(charts.burn_index_line(series, low=thresholds.low, high=thresholds.high), width="stretch")
 
 st.subheader("Planned and spent by partner and category")
-st.dataframe(budget.breakdown(con, project, day), hide_index=True, width="stretch",
-             column_config={"planned": st.column_config.NumberColumn("Planned (EUR)", format="€%,.2f"),
+st.dataframe(budget.breakdown(con, project, day)[["partner", "category", "category_name", "planned", "spent"]],
+             hide_index=True, width="stretch",
+             column_config={"partner": st.column_config.TextColumn("Partner"),
+                            "category": st.column_config.TextColumn("Category"),
+                            "planned": st.column_config.NumberColumn("Planned (EUR)", format="€%,.2f"),
                             "spent": st.column_config.NumberColumn("Spent (EUR)", format="€%,.2f"),
-                            "category_name": st.column_config.TextColumn("Category name")})
+                            "category_name": st.column_config.TextColumn("EU cost category")})
 ui.formulas(budget.FORMULAS)

@@ -53,6 +53,7 @@ with left:
         st.caption("No partner-level records yet.")
     else:
         pivot = breakdown.pivot_table(index="partner", columns="code", values="value", fill_value=0)
+        pivot.index.name = "Partner"
         st.dataframe(pivot, width="stretch", column_config={c: st.column_config.NumberColumn(c, format="%,.0f") for c in pivot.columns})
         st.caption("Distinct counts are distinct within each partner, so partners can add up to more than the total.")
 with right:
@@ -61,10 +62,15 @@ with right:
     if history.empty:
         st.caption("No check-ins on or before this date.")
     else:
-        st.dataframe(history.drop(columns=["kpi", "is_sample"]), hide_index=True, width="stretch",
-                     column_config={"checked_on": st.column_config.DateColumn("Date", format="DD.MM.YYYY"),
+        st.dataframe(history.drop(columns=["kpi", "is_sample"]).assign(confidence=lambda d: d["confidence"].map(ui.CONFIDENCE_LABELS)),
+                     hide_index=True, width="stretch",
+                     column_config={"code": st.column_config.TextColumn("KPI"),
+                                    "checked_on": st.column_config.DateColumn("Date", format="DD.MM.YYYY"),
+                                    "value": st.column_config.NumberColumn("Value", format="%g"),
+                                    "confidence": st.column_config.TextColumn("Owner's confidence"),
+                                    "note": st.column_config.TextColumn("Note", width="large"),
                                     "evidence_url": st.column_config.LinkColumn("Evidence"),
-                                    "value": st.column_config.NumberColumn("Value", format="%g")})
+                                    "author": st.column_config.TextColumn("By")})
 
 with st.expander("What each KPI counts", icon=":material/help:"):
     for row in rows:

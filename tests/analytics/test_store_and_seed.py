@@ -91,3 +91,36 @@ def test_a_date_outside_the_project_is_rejected(tmp_path, con):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(SeedError, match="trainings.csv, row 2, column trained_on: value '2019-01-01': outside project"):
         seed.seed(con, seed_dir)
+
+
+def test_threads_share_one_connection_through_cursors(seeded_db_file):
+    """Streamlit runs each session in a thread: one connection, a cursor per thread, same answers."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import date
+
+    from analytics import kpis
+
+    con = store.connect(seeded_db_file)
+    expected = kpis.kpi_table(con.cursor(), "CE4BIG", date(2021, 6, 30))["actual"].tolist()
+
+    def work(_):
+        cur = con.cursor()
+        try:
+            return kpis.kpi_table(cur, "CE4BIG", date(2021, 6, 30))["actual"].tolist()
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(work, range(32)))
+    con.close()
+    assert all(r == expected for r in results)
+
+
+def test_read_only_connection_refuses_writes(seeded_db_file):
+    import duckdb
+
+    con = store.connect(seeded_db_file, read_only=True)
+    with pytest.raises(duckdb.Error):
+        con.execute("DELETE FROM projects")
+    assert con.execute("SELECT count(*) FROM projects").fetchone()[0] == 2
+    con.close()
