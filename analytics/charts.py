@@ -33,8 +33,9 @@ pio.templates["clusterboard"] = go.layout.Template(
         plot_bgcolor="white",
         margin=dict(l=10, r=10, t=48, b=20),
         title=dict(font=dict(size=15), x=0, xanchor="left"),
-        xaxis=dict(showgrid=False, linecolor="#cbd2d9", ticks="outside", tickcolor="#cbd2d9"),
-        yaxis=dict(gridcolor="#eef1f4", zerolinecolor="#cbd2d9", rangemode="tozero"),
+        # automargin stated: static exports (kaleido, for the PDF) otherwise clip long tick labels.
+        xaxis=dict(showgrid=False, linecolor="#cbd2d9", ticks="outside", tickcolor="#cbd2d9", automargin=True),
+        yaxis=dict(gridcolor="#eef1f4", zerolinecolor="#cbd2d9", rangemode="tozero", automargin=True),
         # Below the plot, clear of the date ticks, so long titles never collide with it.
         legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, title_text=""),
         hoverlabel=dict(bgcolor="white"),

@@ -12,6 +12,11 @@ the events dated on or before the as-of date t become one number:
 
 ``code`` is NULL unless the events belong to one KPI (check-ins); ``level_rank`` is NULL unless
 the KPI's minimum label level filters them.
+
+``tables`` names every table the events read. The additive aggregates (distinct, count, sum) are
+pre-aggregated per project and day (analytics.facts), which needs their events to carry no code
+and no level; a write to one of ``tables`` refreshes them. ``latest`` and ``valid_at`` read their
+events directly (check-ins and labels are small).
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Aggregate = Literal["distinct", "count", "sum", "latest", "valid_at"]
+PRE_AGGREGATED = ("distinct", "count", "sum")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class Measure:
     explanation: str  # shown in the UI beside the KPI and in reports
     aggregate: Aggregate
     events: str
+    tables: tuple[str, ...]
 
 
 _LEVEL_RANK = "CASE la.level WHEN 'bronze' THEN 1 WHEN 'silver' THEN 2 WHEN 'gold' THEN 3 END"
@@ -46,6 +53,7 @@ MEASURES: dict[str, Measure] = {
                        {_LEVEL_RANK} AS level_rank, la.assessed_on AS d, la.valid_until AS d_end,
                        1.0 AS amount
                 FROM label_awards la JOIN partners p ON p.organisation = la.organisation""",
+            ("label_awards", "partners"),
         ),
         Measure(
             "managers_trained",
@@ -56,6 +64,7 @@ MEASURES: dict[str, Measure] = {
             """SELECT project_id, NULL, partner, lower(person) || '|' || lower(organisation), NULL,
                       trained_on, NULL, 1.0
                FROM trainings""",
+            ("trainings",),
         ),
         Measure(
             "organisations_exchanged",
@@ -66,6 +75,7 @@ MEASURES: dict[str, Measure] = {
             "distinct",
             """SELECT project_id, NULL, partner, lower(visitor_org), NULL, end_date, NULL, 1.0
                FROM exchanges""",
+            ("exchanges",),
         ),
         Measure(
             "exchanges",
@@ -75,6 +85,7 @@ MEASURES: dict[str, Measure] = {
             "count",
             """SELECT project_id, NULL, partner, exchange_id, NULL, end_date, NULL, 1.0
                FROM exchanges""",
+            ("exchanges",),
         ),
         Measure(
             "missions",
@@ -83,6 +94,7 @@ MEASURES: dict[str, Measure] = {
             "count",
             """SELECT project_id, NULL, partner, mission_id, NULL, end_date, NULL, 1.0
                FROM missions""",
+            ("missions",),
         ),
         Measure(
             "mission_participants",
@@ -93,6 +105,7 @@ MEASURES: dict[str, Measure] = {
             """SELECT project_id, NULL, partner, mission_id, NULL, end_date, NULL,
                       CAST(participants AS DOUBLE)
                FROM missions""",
+            ("missions",),
         ),
         Measure(
             "budget_spent",
@@ -105,6 +118,7 @@ MEASURES: dict[str, Measure] = {
                       CAST(e.amount AS DOUBLE) * CASE WHEN e.category IN ('A', 'C1', 'C2', 'C3')
                                                      THEN 1 + CAST(p.indirect_rate AS DOUBLE) ELSE 1 END
                FROM expenses e JOIN projects p USING (project_id)""",
+            ("expenses", "projects"),
         ),
         Measure(
             "deliverables_submitted",
@@ -113,6 +127,7 @@ MEASURES: dict[str, Measure] = {
             "count",
             """SELECT project_id, NULL, NULL, code, NULL, submitted_on, NULL, 1.0
                FROM deliverables WHERE submitted_on IS NOT NULL""",
+            ("deliverables",),
         ),
         Measure(
             "manual",
@@ -123,17 +138,18 @@ MEASURES: dict[str, Measure] = {
             "latest",
             """SELECT project_id, code, NULL, NULL, NULL, checked_on, NULL, value
                FROM checkins""",
+            ("checkins",),
         ),
     )
 }
 
 
-def events_sql() -> str:
-    """All measures' events as one relation, tagged with the measure name."""
+def events_sql(names: list[str] | None = None) -> str:
+    """The measures' events (all, or those named) as one relation, tagged with the measure name."""
     parts = [
         f"SELECT '{m.name}' AS measure, * FROM ({m.events}) "
         "AS ev(project_id, code, partner, entity, level_rank, d, d_end, amount)"
-        for m in MEASURES.values()
+        for m in MEASURES.values() if names is None or m.name in names
     ]
     return "\nUNION ALL\n".join(parts)
 
@@ -142,3 +158,18 @@ def aggregates_values() -> str:
     """The registry as an SQL VALUES list (measure, aggregate): names come from code, not users."""
     rows = ", ".join(f"('{m.name}', '{m.aggregate}')" for m in MEASURES.values())
     return f"(VALUES {rows}) AS agg(measure, aggregate)"
+
+
+def aggregate_sql(column: str) -> str:
+    """The aggregate of the measure named in ``column``, as an SQL CASE (names come from code)."""
+    whens = " ".join(f"WHEN '{m.name}' THEN '{m.aggregate}'" for m in MEASURES.values())
+    return f"CASE {column} {whens} END"
+
+
+def pre_aggregated() -> list[Measure]:
+    return [m for m in MEASURES.values() if m.aggregate in PRE_AGGREGATED]
+
+
+def live() -> list[str]:
+    """Names of the measures evaluated from their events at query time."""
+    return [m.name for m in MEASURES.values() if m.aggregate not in PRE_AGGREGATED]

@@ -9,11 +9,12 @@ import pandas as pd
 from analytics.kpis import STATUS_ORDER, evaluate
 from analytics.settings import BurnThresholds, StatusThresholds
 
+MATRIX_COLUMNS = ["project_id", "code", "name", "unit", "target", "actual", "progress", "status", "is_placeholder", "is_sample"]
+
 
 def kpi_matrix(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: StatusThresholds | None = None) -> pd.DataFrame:
     """Every KPI of every project at the as-of date (the status matrix)."""
-    df = evaluate(con, [as_of], thresholds=thresholds)
-    return df[["project_id", "code", "name", "unit", "target", "actual", "progress", "status", "is_placeholder", "is_sample"]]
+    return evaluate(con, [as_of], thresholds=thresholds, columns=MATRIX_COLUMNS)
 
 
 def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:

@@ -35,15 +35,17 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration newer than the database, each in its own transaction."""
+    """Apply every migration the database has not had yet, each in its own transaction."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, "
         "applied_at TIMESTAMP DEFAULT current_timestamp)"
     )
-    current = schema_version(con)
+    # By set, not by the highest number: engineers own number ranges (e.g. 050-059), so a
+    # lower-numbered migration may arrive after a database already has a higher one.
+    done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
     applied = []
     for version, name, sql in _migrations():
-        if version <= current:
+        if version in done:
             continue
         con.execute("BEGIN TRANSACTION")
         try:

@@ -16,8 +16,8 @@ if project is None:
 
 info = project_info(con, project)
 thresholds = BurnThresholds()
-st.title(f"{project} · Budget")
-st.caption(f"{info['title']} · EU rate {info['eu_rate']:.0%} · indirect costs {info['indirect_rate']:.0%} flat · as of {day:%d %B %Y}")
+st.title(f"{ui.md_escape(project)} · Budget")
+st.caption(f"{ui.md_escape(info['title'])} · EU rate {info['eu_rate']:.0%} · indirect costs {info['indirect_rate']:.0%} flat · as of {day:%d %B %Y}")
 ui.sample_badge({k: v for k, v in sample.sample_counts(con, project).items() if k in ("budget_lines", "expenses")},
                 where="the budget page")
 

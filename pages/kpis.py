@@ -15,17 +15,17 @@ if project is None:
     st.stop()
 
 info = project_info(con, project)
-st.title(f"{project} · KPIs")
+st.title(f"{ui.md_escape(project)} · KPIs")
 month = project_month(info["start_date"].date(), day)
 when = ("before the project start" if month is None
         else f"project month M{month} of {int(round((info['end_date'] - info['start_date']).days / 30.4375))}"
         if day <= info["end_date"].date() else f"after the project end ({info['end_date']:%d.%m.%Y}): final figures")
-st.caption(f"{info['title']} · grant agreement {info['grant_agreement'] or '–'} · as of {day:%d %B %Y}, {when}")
+st.caption(f"{ui.md_escape(info['title'])} · grant agreement {ui.md_escape(info['grant_agreement'] or '–')} · as of {day:%d %B %Y}, {when}")
 ui.sample_badge(sample.sample_counts(con, project), where=f"{project}'s pages")
 
 table = kpis.kpi_table(con, project, day)
 if table.empty:
-    st.info(f"{project} has no KPIs yet. Add them on the Data page.")
+    st.info(f"{ui.md_escape(project)} has no KPIs yet. Add them on the Data page.")
     st.stop()
 if table["is_placeholder"].any():
     st.info("KPIs marked **Placeholder target** have no target agreed with the funder yet; their status is "
@@ -74,6 +74,6 @@ with right:
 
 with st.expander("What each KPI counts", icon=":material/help:"):
     for row in rows:
-        source = f" Source: {row['source']}." if isinstance(row.get("source"), str) else ""
-        st.markdown(f"**{row['code']}** ({MEASURES[row['measure']].title}): {MEASURES[row['measure']].explanation}{source}")
+        source = f" Source: {ui.md_escape(row['source'])}." if isinstance(row.get("source"), str) else ""
+        st.markdown(f"**{ui.md_escape(row['code'])}** ({MEASURES[row['measure']].title}): {MEASURES[row['measure']].explanation}{source}")
 ui.formulas(kpis.formulas())

@@ -1,7 +1,9 @@
 """Portfolio: every project at a glance: KPI status matrix, budget burn, time elapsed."""
 import streamlit as st
 
-from analytics import charts, portfolio, sample
+from analytics import attention, charts, portfolio, sample
+from analytics.projects import project_ids
+from analytics.ui.session import current_actor
 from analytics.kpis import formulas as kpi_formulas
 from analytics.kpis import STATUS_LABELS
 from analytics.budget import FORMULAS as BUDGET_FORMULAS
@@ -47,4 +49,21 @@ st.dataframe(
         "is_sample": st.column_config.CheckboxColumn("Sample project"),
     },
 )
+
+st.subheader("Needs attention")
+findings = attention.needs_attention(con, day, current_actor().visible(project_ids(con)))
+if findings.empty:
+    st.success("Nothing needs attention on this date.", icon=":material/check_circle:")
+else:
+    st.caption(f"{len(findings)} findings, most severe first, then the oldest. Open a row's page for the details.")
+    st.dataframe(findings, hide_index=True, width="stretch",
+                 column_order=["project_id", "severity", "area", "since", "link", "what"], column_config={
+        "project_id": st.column_config.TextColumn("Project", width=80),
+        "severity": st.column_config.TextColumn("Severity", width=80),
+        "area": st.column_config.TextColumn("Area", width=100),
+        "what": st.column_config.TextColumn("What", width="large"),
+        "since": st.column_config.DateColumn("Since", format="DD.MM.YYYY", width=100),
+        "link": st.column_config.LinkColumn("Page", display_text="Open", width=70),
+    })
+ui.formulas(attention.EXPLANATIONS, title="What needs attention, and since when")
 ui.formulas(kpi_formulas() | {k: v for k, v in BUDGET_FORMULAS.items() if k in ("spent", "burn index")})

@@ -16,6 +16,17 @@ _BADGE_COLOUR = {
 CONFIDENCE_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
 
 
+# Text from the data (names, titles, notes) goes into Markdown: escape every ASCII punctuation
+# character (CommonMark allows a backslash before any), so `<script>` shows as text, `**` stays
+# two asterisks, and `[x](url)`, `$...$` or `:red[...]` never become links, formulas or colours.
+_MD_SPECIAL = {ord(c): "\\" + c for c in "\\`*_{}[]()<>#+-.!|~:$&\"'="}
+
+
+def md_escape(value: object) -> str:
+    """Data as literal text inside st.markdown / st.caption / st.title strings."""
+    return str(value).translate(_MD_SPECIAL).replace("\n", " ")
+
+
 def sample_badge(counts: dict[str, int], *, where: str = "this page") -> None:
     """A visible mark wherever sample rows are shown; says which tables they come from."""
     if counts:
@@ -57,7 +68,7 @@ def kpi_card(row: dict) -> None:
     """Value, 'n of N', % of goal, computed status and, beside it, the owner's confidence."""
     with st.container(border=True):
         digits = 0 if float(row["actual"]).is_integer() and float(row["target"]).is_integer() else 1
-        st.markdown(f"**{row['code']}** · {row['name']}")
+        st.markdown(f"**{md_escape(row['code'])}** · {md_escape(row['name'])}")
         badges = [status_markdown(row["status"])]
         if isinstance(row.get("confidence"), str):
             colour = {"on_track": "green", "at_risk": "orange", "off_track": "red"}[row["confidence"]]
@@ -68,7 +79,7 @@ def kpi_card(row: dict) -> None:
             badges.append(":orange-badge[Sample]")
         st.markdown(" ".join(badges))
         st.metric(
-            row["unit"].capitalize(),
+            md_escape(row["unit"].capitalize()),
             f"{number(row['actual'], digits=digits)} of {number(row['target'], digits=digits)}",
             delta=None if row.get("progress") is None or math.isnan(row["progress"]) else f"{row['progress']:.0%} of goal",
             delta_color="off", delta_arrow="off",
@@ -78,7 +89,7 @@ def kpi_card(row: dict) -> None:
         lines = [f"Expected by now {number(row['expected'], digits=1)}",
                  "pace –" if pace is None or math.isnan(pace) else f"pace {pace:.2f}"]
         if rate is not None and not math.isnan(rate) and row["status"] != "achieved":
-            lines.append(f"needs {rate:,.1f} {row['unit']}/month")
+            lines.append(f"needs {rate:,.1f} {md_escape(row['unit'])}/month")
         st.caption(" · ".join(lines))
 
 

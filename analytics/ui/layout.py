@@ -7,15 +7,21 @@ from datetime import date
 import streamlit as st
 
 from analytics import settings
+from analytics.access import Actor, may
 from analytics.errors import ClusterBoardError
 from analytics.projects import project_ids
+from analytics.ui.components import md_escape
 from analytics.ui.navigation import PAGES
+from analytics.ui.session import current_actor
 from analytics.ui.state import db
 
 log = logging.getLogger("clusterboard")
 
 
-def navigation(pages=PAGES):
+def navigation(pages=PAGES, actor: Actor | None = None):
+    """Register only the pages this actor is offered: a hidden page has no URL either."""
+    actor = actor or current_actor()
+    pages = [spec for spec in pages if may(actor, spec.needs)]
     sections: dict[str, list] = {}
     for spec in pages:
         sections.setdefault(spec.section, []).append(
@@ -24,10 +30,16 @@ def navigation(pages=PAGES):
     return st.navigation(sections)
 
 
+def chrome(page) -> bool:
+    """Whether the page wants the sidebar (project picker, sign-in); presentation mode does not."""
+    spec = next((s for s in PAGES if s.url_path == getattr(page, "url_path", None)), None)
+    return spec is None or spec.chrome
+
+
 def sidebar() -> None:
     """Project picker and as-of date, both kept in the URL so a view can be shared as a link."""
     con = db()
-    projects = project_ids(con)
+    projects = current_actor().visible(project_ids(con))  # another consortium's projects are not offered
     with st.sidebar:
         st.markdown("### ClusterBoard")
         if not projects:
@@ -47,7 +59,7 @@ def run(page) -> None:
     try:
         page.run()
     except ClusterBoardError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(md_escape(exc), icon=":material/error:")  # messages quote values from the data
     except Exception:  # a traceback never reaches the screen; it goes to the server log
         log.exception("page %s failed", getattr(page, "title", page))
         st.error("This page could not be shown because of an internal error. It has been logged; "

@@ -42,11 +42,22 @@ def _leave_legacy_pages_mode() -> None:
 def db() -> duckdb.DuckDBPyConnection:
     """A cursor on the shared connection for this rerun."""
     _leave_legacy_pages_mode()
+    return connection()
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor without db()'s frame check: for widget callbacks, where its rerun would cut the
+    callback short (they run before the script, so there is no page to frame yet)."""
     return _connection(str(settings.db_path()), settings.read_only_mode()).cursor()
 
 
 def selected_project() -> str | None:
-    return st.session_state.get("project")
+    from analytics.ui.session import current_actor
+
+    project = st.session_state.get("project")
+    # The picker offers only the actor's projects; a value from elsewhere (a stale session, a
+    # hand-made URL) is not trusted to be one of them.
+    return project if project is not None and current_actor().sees(project) else None
 
 
 def as_of() -> date:

@@ -1,0 +1,165 @@
+"""The Business Competency Matrix: which companies can do what, at which level.
+
+Hundreds of companies do not fit one heatmap, so the matrix is served a page at a time, sorted
+(strongest first = the highest sum of levels over the sectors shown), and the whole population is
+summarised per sector by the level distribution, whose coverage column (companies at level 2 or
+more) flags single-supplier risks.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+import duckdb
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from analytics.market_filters import FIRMS, InvalidSelection, query, selection
+
+Sort = Literal["strength", "name", "country"]
+SORT_LABELS = {"strength": "Strongest first", "name": "Name", "country": "Country, then name"}
+FORMULAS = {
+    "levels": "0 none, 1 basic, 2 proven, 3 BSO-qualified (has delivered to a Big Science organisation)",
+    "coverage": "companies at level 2 or more in the sector; fewer than 2 is a single-supplier risk",
+    "strongest first": "companies ordered by the sum of their levels over the sectors shown",
+}
+
+
+class MatrixPage(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    top_sector: str | None = Field(None, description="show the sub-sectors of this top sector; none = all sectors")
+    sort: Sort = Field("strength", description="strength (sum of levels), name or country")
+    page: int = Field(1, ge=1, description="1-based page number")
+    page_size: int = Field(40, ge=1, le=500, description="companies per page")
+
+
+def _sectors_sql() -> str:
+    """The columns of the matrix: the leaf sectors, under one top sector when one is chosen."""
+    return """
+    SELECT s.sector_id, s.name, coalesce(s.parent_id, s.sector_id) AS top_id,
+           row_number() OVER (ORDER BY coalesce(tp.enriitc_rank, 99), coalesce(s.parent_id, s.sector_id), s.name) AS col
+    FROM sectors s LEFT JOIN sectors tp ON tp.sector_id = coalesce(s.parent_id, s.sector_id)
+    WHERE s.sector_id NOT IN (SELECT parent_id FROM sectors WHERE parent_id IS NOT NULL)
+      AND ($top IS NULL OR coalesce(s.parent_id, s.sector_id) = $top)"""
+
+
+_ORDER = {
+    "strength": "strength DESC, name, company_id",
+    "name": "name, company_id",
+    "country": "country, name, company_id",
+}
+
+
+def matrix(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    clusters=None,
+    countries=None,
+    top_sector: str | None = None,
+    sort: str = "strength",
+    page: int = 1,
+    page_size: int = 40,
+) -> pd.DataFrame:
+    """One page of the company × sector matrix in long form (level 0 where nothing is recorded).
+    A page past the end is empty; company_count says how many pages there are."""
+    try:
+        p = MatrixPage(top_sector=top_sector or None, sort=sort, page=page, page_size=page_size)
+    except ValidationError as exc:
+        raise InvalidSelection("; ".join(f"{e['loc'][0]} {e.get('input')!r}: {e['msg']}" for e in exc.errors())) from None
+    f = selection(con, clusters=clusters, countries=countries)
+    _require_top(con, p.top_sector)
+    sql = f"""
+    WITH firms AS ({FIRMS}),
+    cols AS ({_sectors_sql()}),
+    held AS (
+        SELECT c.company_id, c.sector_id, c.level FROM competencies c
+        JOIN firms USING (company_id) JOIN cols USING (sector_id) WHERE c.level >= 1
+    ),
+    ranked AS (
+        SELECT co.company_id, co.name, co.country, co.cluster, co.prior_bso_supplier, sum(h.level) AS strength
+        FROM held h JOIN companies co USING (company_id)
+        GROUP BY ALL
+    ),
+    paged AS (
+        SELECT *, row_number() OVER (ORDER BY {_ORDER[p.sort]}) AS row_no FROM ranked
+        ORDER BY row_no LIMIT $limit OFFSET $offset
+    )
+    SELECT paged.row_no, paged.company_id, paged.name, paged.country, paged.cluster, paged.prior_bso_supplier,
+           paged.strength, cols.sector_id, cols.name AS sector, cols.top_id AS top_sector_id, cols.col,
+           coalesce(h.level, 0) AS level
+    FROM paged CROSS JOIN cols
+    LEFT JOIN held h ON h.company_id = paged.company_id AND h.sector_id = cols.sector_id
+    ORDER BY paged.row_no, cols.col
+    """
+    params = f.params() | {"top": p.top_sector, "limit": p.page_size, "offset": (p.page - 1) * p.page_size}
+    return query(con, sql, params)
+
+
+def company_count(con: duckdb.DuckDBPyConnection, *, clusters=None, countries=None, top_sector: str | None = None) -> int:
+    """Companies with a competency (level 1 or more) in the sectors shown: the rows of all pages."""
+    f = selection(con, clusters=clusters, countries=countries)
+    top = top_sector or None
+    _require_top(con, top)
+    sql = f"""WITH firms AS ({FIRMS}), cols AS ({_sectors_sql()})
+              SELECT count(DISTINCT c.company_id) FROM competencies c JOIN firms USING (company_id)
+              JOIN cols USING (sector_id) WHERE c.level >= 1"""
+    return int(query(con, sql, f.params() | {"top": top}).iloc[0, 0])
+
+
+def _require_top(con: duckdb.DuckDBPyConnection, top: str | None) -> None:
+    if top is None:
+        return
+    known = [r[0] for r in con.execute("SELECT sector_id FROM sectors WHERE parent_id IS NULL ORDER BY 1").fetchall()]
+    if top not in known:
+        raise InvalidSelection(f"unknown top sector {top!r}; known: {', '.join(known) or 'none'}")
+
+
+def level_distribution(
+    con: duckdb.DuckDBPyConnection, *, clusters=None, countries=None, top_sector: str | None = None
+) -> pd.DataFrame:
+    """Per sector: companies at each level 1-3, coverage (level 2 or more), the single-supplier flag
+    (coverage below 2) and, where coverage is 0 or 1, who the supplier is."""
+    f = selection(con, clusters=clusters, countries=countries)
+    _require_top(con, top_sector or None)
+    sql = f"""
+    WITH firms AS ({FIRMS}),
+    cols AS ({_sectors_sql()}),
+    held AS (
+        SELECT c.sector_id, c.level, co.name, co.country FROM competencies c
+        JOIN firms USING (company_id) JOIN companies co USING (company_id) WHERE c.level >= 1
+    )
+    SELECT cols.sector_id, cols.name AS sector, cols.top_id AS top_sector_id, cols.col,
+           count(h.level) FILTER (WHERE h.level = 1) AS level_1,
+           count(h.level) FILTER (WHERE h.level = 2) AS level_2,
+           count(h.level) FILTER (WHERE h.level = 3) AS level_3,
+           count(h.level) FILTER (WHERE h.level >= 2) AS coverage,
+           count(h.level) FILTER (WHERE h.level >= 2) < 2 AS single_supplier_risk,
+           CASE WHEN count(h.level) FILTER (WHERE h.level >= 2) = 1
+                THEN any_value(h.name || ' (' || h.country || ')') FILTER (WHERE h.level >= 2) END AS sole_supplier
+    FROM cols LEFT JOIN held h USING (sector_id)
+    GROUP BY ALL ORDER BY cols.col
+    """
+    return query(con, sql, f.params() | {"top": top_sector or None})
+
+
+def top_sectors(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        "SELECT sector_id, name, enriitc_rank FROM sectors WHERE parent_id IS NULL "
+        "ORDER BY coalesce(enriitc_rank, 99), sector_id"
+    ).df()
+
+
+def sector_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every sector for a picker: top sectors followed by their sub-sectors, with a display label."""
+    return con.execute(
+        """SELECT s.sector_id, s.parent_id IS NULL AS is_top,
+                  CASE WHEN s.parent_id IS NULL THEN s.name || ' (all)' ELSE tp.name || ' › ' || s.name END AS label
+           FROM sectors s LEFT JOIN sectors tp ON tp.sector_id = coalesce(s.parent_id, s.sector_id)
+           ORDER BY coalesce(tp.enriitc_rank, 99), coalesce(s.parent_id, s.sector_id), s.parent_id IS NOT NULL, s.name"""
+    ).df()
+
+
+def single_supplier_risks(distribution: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a level distribution with fewer than 2 companies at level 2 or more."""
+    risky = distribution[distribution["single_supplier_risk"].astype(bool)]
+    return risky[["sector", "coverage", "sole_supplier"]].reset_index(drop=True)
