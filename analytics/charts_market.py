@@ -61,7 +61,8 @@ def demand_heatmap(matrix: pd.DataFrame, *, title: str = "Estimated demand by BS
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
     millions = table.to_numpy() / 1e6
     z = np.where(millions > 0, np.log10(np.where(millions > 0, millions, 1)), np.nan)
-    text = [[("" if v == 0 else f"{v:,.0f}" if v >= 10 else f"{v:,.1f}") for v in row] for row in millions]
+    text = [[("" if v == 0 else "<0.1" if v < 0.05 else f"{v:,.0f}" if v >= 10 else f"{v:,.1f}") for v in row]
+            for row in millions]
     ticks = [t for t in (0.1, 1, 10, 100, 1000, 10000) if np.nanmin(z, initial=9) - 1 <= np.log10(t) <= np.nanmax(z, initial=-9) + 1]
     fig = _figure(title, height or 260 + 30 * len(table))
     fig.add_trace(go.Heatmap(
@@ -220,7 +221,7 @@ def competency_heatmap(cells: pd.DataFrame, *, title: str = "Levels by company a
     return fig
 
 
-def level_bars(distribution: pd.DataFrame, *, title: str = "Companies per level and sector",
+def level_bars(distribution: pd.DataFrame, *, title: str = "Number of companies per level and sector",
                height: int | None = None) -> go.Figure:
     """Stacked counts at levels 1-3 per sector; sectors with fewer than 2 at level 2 or more are marked."""
     df = distribution.sort_values("col")
@@ -238,7 +239,8 @@ def level_bars(distribution: pd.DataFrame, *, title: str = "Companies per level 
         text=[f"  ⚠ {c} at level ≥ 2" for c in df.loc[risky, "coverage"]], textposition="middle right",
         textfont=dict(color="#b2182b", size=12), cliponaxis=False,
     ))
-    fig.update_layout(barmode="stack", legend=dict(traceorder="normal", y=-0.06), margin=dict(r=130))
-    fig.update_xaxes(title_text="companies", showgrid=True, gridcolor="#eef1f4")
+    fig.update_layout(barmode="stack", legend=dict(traceorder="normal", orientation="h", y=-0.04, yanchor="top"),
+                      margin=dict(r=130, b=40))
+    fig.update_xaxes(showgrid=True, gridcolor="#eef1f4")
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", gridcolor="white")
     return fig

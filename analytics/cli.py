@@ -15,7 +15,7 @@ import duckdb
 from analytics.errors import ClusterBoardError
 
 # One line per command module; the order is the order in --help.
-COMMANDS = ("init", "kpis", "budget", "user", "gaps", "report", "import_", "export", "dictionary")
+COMMANDS = ("init", "kpis", "budget", "user", "gaps", "report", "import_", "export", "dictionary", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:

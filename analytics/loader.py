@@ -12,6 +12,7 @@ alone, so loading the same data twice changes nothing.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -101,17 +102,21 @@ def gc_paused():
 
 # -- one row at a time: the models -----------------------------------------------------------
 
+_SHOULD = re.compile(r"^(?:Input|Decimal input|String|Value|List) should (?:be )?")
+
+
 def _reason(error: dict) -> str:
+    """pydantic's message in the words of the page: "must be greater than or equal to 0"."""
     msg = error["msg"]
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        return msg[len("Value error, "):]
     if error["type"] == "missing" or (error.get("input", 0) is None and error["loc"]):
         return "is required but empty or missing"
     if error["type"] == "extra_forbidden":
         return "is not a column of this table"
     if error["type"] == "literal_error":
         return msg.replace("Input should be", "must be one of")
-    return msg
+    return _SHOULD.sub(lambda m: "must be " if m.group().endswith("be ") else "must ", msg)
 
 
 class RowValidator:

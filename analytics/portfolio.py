@@ -12,9 +12,10 @@ from analytics.settings import BurnThresholds, StatusThresholds
 MATRIX_COLUMNS = ["project_id", "code", "name", "unit", "target", "actual", "progress", "status", "is_placeholder", "is_sample"]
 
 
-def kpi_matrix(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: StatusThresholds | None = None) -> pd.DataFrame:
-    """Every KPI of every project at the as-of date (the status matrix)."""
-    return evaluate(con, [as_of], thresholds=thresholds, columns=MATRIX_COLUMNS)
+def kpi_matrix(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: StatusThresholds | None = None,
+               project_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every KPI of every project (or of ``project_ids``: the viewer's own) at the as-of date."""
+    return evaluate(con, [as_of], project_ids=project_ids, thresholds=thresholds, columns=MATRIX_COLUMNS)
 
 
 def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
@@ -52,14 +53,17 @@ def overview(
     as_of: date,
     thresholds: StatusThresholds | None = None,
     burn: BurnThresholds | None = None,
+    project_ids: list[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per project: time elapsed, KPI counts by status, budget burn and its flag."""
+    """One row per project (all, or ``project_ids``): time elapsed, KPI counts by status, budget burn."""
     from analytics.budget import burn_flag
     from analytics.projects import projects_overview
 
     burn = burn or BurnThresholds()
     projects = projects_overview(con, as_of)
-    matrix = kpi_matrix(con, as_of, thresholds)
+    if project_ids is not None:  # another consortium's projects are not shown
+        projects = projects[projects["project_id"].isin(project_ids)].reset_index(drop=True)
+    matrix = kpi_matrix(con, as_of, thresholds, project_ids)
     counts = (
         matrix.pivot_table(index="project_id", columns="status", values="code", aggfunc="count", fill_value=0)
         .reindex(columns=STATUS_ORDER, fill_value=0)

@@ -16,12 +16,13 @@ st.title("Portfolio")
 st.caption(f"All projects as of {day:%d %B %Y}")
 ui.sample_badge(sample.sample_counts(con), where="the portfolio")
 
-overview = portfolio.overview(con, day)
+mine = current_actor().visible(project_ids(con))
+overview = portfolio.overview(con, day, project_ids=mine)
 if overview.empty:
     st.info("No projects yet.")
     st.stop()
 
-matrix = portfolio.kpi_matrix(con, day)
+matrix = portfolio.kpi_matrix(con, day, project_ids=mine)
 st.plotly_chart(charts.status_matrix(matrix), width="stretch")
 
 rows = overview.assign(
@@ -51,7 +52,7 @@ st.dataframe(
 )
 
 st.subheader("Needs attention")
-findings = attention.needs_attention(con, day, current_actor().visible(project_ids(con)))
+findings = attention.needs_attention(con, day, mine)
 if findings.empty:
     st.success("Nothing needs attention on this date.", icon=":material/check_circle:")
 else:

@@ -48,7 +48,7 @@ def go_to(n: int) -> None:
 go_to(step)  # the URL always names the step on screen, so it can be copied
 slide = slides[step - 1]
 
-top, back, forward, leave = st.columns([8, 1, 1, 1.3], vertical_alignment="center")
+top, back, forward, leave = st.columns([7, 1.5, 1.3, 1], vertical_alignment="center")
 top.caption(f"**{ui.md_escape(project)}** · as of {fmt.day(day)} · step {step} of {len(slides)}"
             + (" · :orange-badge[:material/science: Sample data]" if slide.sample else ""))
 back.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=step == 1, on_click=go_to,

@@ -20,6 +20,7 @@ from openpyxl.utils.datetime import from_excel
 from analytics.columns import Column
 from analytics.importing.dates import DateError, parse_date
 from analytics.importing.numbers import NumberError, parse_number
+from analytics.importing.sheets import Uncalculated
 
 MAX_CELL = 32_767  # Excel's limit: a longer value could not be exported back to a workbook
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -203,13 +204,29 @@ _QUOTE_START = re.compile(r"(?:^|\n)\s*'")
 _NATIVE = {"number": float, "decimal": Decimal, "integer": int}
 
 
+UNCALCULATED = ("is a formula that was never calculated (the workbook was not saved by a spreadsheet "
+                "program); open it in Excel or LibreOffice, save it and upload it again")
+
+
+def _refusing_uncalculated(convert: Converter) -> Converter:
+    def guarded(value: object) -> object:
+        if isinstance(value, Uncalculated):
+            raise CellError(UNCALCULATED)
+        return convert(value)
+
+    return guarded
+
+
 class ColumnReader:
     """Reads a whole column of cells at once: the per-cell converter, plus shortcuts that give
     the same values when a column is plain (all of it checked in one string search)."""
 
-    def __init__(self, column: Column, *, decimal: str | None, excel_epoch: datetime | None = None):
+    def __init__(self, column: Column, *, decimal: str | None, excel_epoch: datetime | None = None,
+                 uncalculated: bool = False):
         self.column, self.decimal, self.default = column, decimal, column.default
         self.convert = converter(column, decimal=decimal, excel_epoch=excel_epoch)
+        if uncalculated:  # only workbooks that have such cells pay for the check
+            self.convert = _refusing_uncalculated(self.convert)
 
     def many(self, cells: list, *, text_cells: bool) -> tuple[list, list[tuple[int, object, str]]]:
         """(values, [(index, cell, reason)]); an empty cell becomes the column's default.

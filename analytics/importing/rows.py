@@ -27,7 +27,7 @@ from analytics.importing.cells import CellError, ColumnReader
 from analytics.importing.headers import Layout
 from analytics.importing.matrix import mark_level
 from analytics.importing.numbers import decimal_evidence
-from analytics.importing.sheets import Sheet
+from analytics.importing.sheets import Sheet, Uncalculated
 from analytics.loader import MAX_PROBLEMS, Problem, RowValidator
 from analytics.models import model_for
 
@@ -115,6 +115,8 @@ def _blank(cells: Sequence[object]) -> bool:
 
 def _shown(cell: object) -> object:
     """A cell as the problem table shows it: long values cut, so a 10 MB cell stays readable."""
+    if isinstance(cell, Uncalculated):
+        return str(cell)
     if isinstance(cell, str) and len(cell) > 80:
         return f"{cell[:60]}… ({len(cell):,} characters)"
     return cell
@@ -131,6 +133,7 @@ class ChunkSpec:
     missing: frozenset[str]
     text_cells: bool  # a CSV: every cell is a str
     excel_epoch: datetime | None
+    uncalculated: bool  # a workbook with formula cells that have no value
     sectors: dict[int, str]  # wide matrix: cell index -> sector id
     sector_labels: dict[int, str]  # wide matrix: cell index -> the header as written
 
@@ -158,7 +161,8 @@ class ChunkReader:
 
     def readers(self, mark: str | None) -> dict[str, ColumnReader]:
         if mark not in self._readers:
-            self._readers[mark] = {name: ColumnReader(self.kinds[name], decimal=mark, excel_epoch=self.spec.excel_epoch)
+            self._readers[mark] = {name: ColumnReader(self.kinds[name], decimal=mark, excel_epoch=self.spec.excel_epoch,
+                                                      uncalculated=self.spec.uncalculated)
                                    for name in self.spec.fields}
         return self._readers[mark]
 
@@ -184,14 +188,25 @@ class ChunkReader:
             validate, skip = self.validate, spec.missing
             for i, vals in enumerate(zip(*values)):
                 record = dict(zip(names, vals))
+                known = len(problems)
                 if i in bad:
                     for name in bad[i]:
                         del record[name]
-                    staged.add(lines[i], record, validate(lines[i], record, skip | bad[i]))
+                    row = validate(lines[i], record, skip | bad[i])
                 else:
-                    staged.add(lines[i], record, validate(lines[i], record, skip))
+                    row = validate(lines[i], record, skip)
+                if row is None:
+                    self._as_written(problems, known, by_column, i)
+                staged.add(lines[i], record, row)
         return ChunkOut(len(chunk), loader.stage_table(spec.table, staged.rows, staged.lines),
                         loader.stage_table(spec.table, staged.partial, staged.partial_lines, partial=True), problems)
+
+    def _as_written(self, problems: list[Problem], known: int, by_column, i: int) -> None:
+        """Show the model's problems with the cell as the file has it ("1,5"), not as converted."""
+        for k in range(known, len(problems)):
+            p = problems[k]
+            if p.column in self.spec.fields:
+                problems[k] = Problem(p.file, p.row, p.column, _shown(by_column[self.spec.fields[p.column]][i]), p.reason)
 
     def _fit(self, number: int, cells: Sequence[object], problems: list[Problem]) -> Sequence[object]:
         """Cells padded to the header's width; cells beyond it must be empty (no header, no column)."""
@@ -281,7 +296,8 @@ class RowStager:
                  file_name: str, problems: list[Problem], *, sectors: dict[int, str] | None = None):
         self.con, self.sheet, self.layout, self.table, self.problems = con, sheet, layout, table, problems
         self.spec = ChunkSpec(table, file_name, dict(layout.fields), layout.width, frozenset(layout.missing),
-                              sheet.kind == "csv", sheet.excel_epoch, sectors or {}, dict(layout.sectors))
+                              sheet.kind == "csv", sheet.excel_epoch, sheet.has_uncalculated, sectors or {},
+                              dict(layout.sectors))
         kinds = column_map(table)
         self.numeric = [i for n, i in layout.fields.items() if kinds[n].kind in NUMERIC]
         self.decimal = DecimalMark("," if sheet.delimiter == ";" else ".")

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from openpyxl.utils.cell import column_index_from_string
 
 from analytics.importing.encoding import Decoded, EncodingProblem, decode
 
@@ -41,6 +45,7 @@ class Sheet:
     encoding: Decoded | None = None
     excel_epoch: datetime | None = None
     warnings: list[str] = field(default_factory=list)
+    has_uncalculated: bool = False  # some cells are Uncalculated
 
     def rows(self) -> Iterator[tuple[int, Sequence[object]]]:
         """(row number, cells), from the first row; may be iterated more than once."""
@@ -118,10 +123,46 @@ def _xlsx(data: bytes, sheet: str | None, table: str) -> Sheet:
         name, warnings = _choose_sheet(list(wb.sheetnames), sheet, table)
         rows = list(wb[name].iter_rows(values_only=True))
         epoch = wb.epoch
+        xml_path = wb[name]._worksheet_path
     finally:
         wb.close()
+    uncalculated = _uncalculated(data, xml_path)
+    for row, column, formula in uncalculated:
+        cells = list(rows[row - 1]) + [None] * max(0, column + 1 - len(rows[row - 1]))
+        cells[column] = Uncalculated(formula)
+        rows[row - 1] = cells
     return Sheet("xlsx", f"Excel workbook, sheet {name!r}", len(rows), _rows=rows, excel_epoch=epoch,
-                 warnings=warnings)
+                 warnings=warnings, has_uncalculated=bool(uncalculated))
+
+
+class Uncalculated:
+    """A formula cell without a value. A workbook written by a script rather than saved by a
+    spreadsheet program has never computed its formulas; read as empty, their values would be lost."""
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
+_FORMULA = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
+_VALUE = re.compile(rb"<v>[^<]+</v>")
+
+
+def _uncalculated(data: bytes, xml_path: str) -> list[tuple[int, int, str]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(xml_path.lstrip("/"))
+    if b"<f" not in xml:  # no formula at all: the usual case, one search
+        return []
+    found = []
+    for letters, number, body in _CELL.findall(xml):
+        formula = _FORMULA.search(body or b"")
+        if formula and not _VALUE.search(body):
+            found.append((int(number), column_index_from_string(letters.decode()) - 1,
+                          "=" + html.unescape((formula.group(1) or b"").decode("utf-8"))))
+    return found
 
 
 def open_sheet(data: bytes, *, table: str, sheet: str | None = None, encoding: str | None = None) -> Sheet:

@@ -16,7 +16,7 @@ from analytics import budget, kpis, sample, store
 from analytics.measures import MEASURES
 from analytics.models.codes import COST_CATEGORIES
 from analytics.projects import project_info, projects_overview
-from analytics.reports import findings, fmt
+from analytics.reports import extras, findings, fmt
 from analytics.reports.models import (
     BudgetLine, BudgetSummary, BurnPoint, DataSource, KpiRow, Partner, ReportData, SeriesPoint,
 )
@@ -62,7 +62,7 @@ def data_source(con: duckdb.DuckDBPyConnection, facts_source: str | None) -> Dat
         loaded = (f"seed (data/seed) and {last[0]} import(s); latest {last[1]:%d.%m.%Y %H:%M} "
                   f"({last[2]} into {last[3]})")
     else:
-        loaded = "seed files in data/seed, loaded by `python -m analytics init`; no imports since"
+        loaded = "seed files in data/seed, loaded by python -m analytics init; no imports since"
     return DataSource(database=name, schema_version=store.schema_version(con), loaded=loaded,
                       facts_source=facts_source, generated_at=datetime.now().replace(microsecond=0))
 
@@ -137,6 +137,8 @@ def report_data(
                    for p in _records(budget.burn_series(con, project_id, as_of))]
 
     ga = info["grant_agreement"]
+    extra_sections, extra_sample = extras.sections(con, project_id, as_of, _value(info["start_date"]), _value(info["end_date"]))
+    sample_tables |= {t: n for t, n in extra_sample.items() if n and t not in sample_tables}
     return ReportData(
         project_id=project_id, title=info["title"], programme=info["programme"], call_id=_value(info["call_id"]),
         grant_agreement=_value(ga), start_date=_value(info["start_date"]), end_date=_value(info["end_date"]),
@@ -154,4 +156,5 @@ def report_data(
         risks=findings.risks(kpi_rows, summary, as_of=as_of, end=_value(info["end_date"]), burn=burn),
         formulas=kpis.formulas(status) | budget.FORMULAS,
         acknowledgement=ACKNOWLEDGEMENT.format(programme=info["programme"], ga=ga or "(not recorded)"),
+        extra_sections=extra_sections,
     )

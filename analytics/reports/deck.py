@@ -103,7 +103,8 @@ def _frame(prs, r: ReportData, slide_spec: Slide, number: int, total: int):
     tf.vertical_anchor = MSO_ANCHOR.TOP
     tf.text = slide_spec.title
     tf.paragraphs[0].alignment = PP_ALIGN.LEFT
-    _font(tf.paragraphs[0].runs[0].font, 26 if len(slide_spec.title) < 60 else 22, True, ACCENT)
+    length = len(slide_spec.title)  # one line across the slide, whatever the KPI's name
+    _font(tf.paragraphs[0].runs[0].font, 26 if length <= 48 else 22 if length <= 60 else 18, True, ACCENT)
     if slide_spec.subtitle:
         _text(slide, LEFT, Inches(0.92), Inches(12.3), Inches(0.4), slide_spec.subtitle, size=13, colour=MUTED)
     _rect(slide, LEFT, Inches(1.33), RIGHT - LEFT, Emu(Inches(0.025)), ACCENT)

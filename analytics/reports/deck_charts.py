@@ -98,7 +98,7 @@ class NativeChart:
     y_format: str = "General"
     x_title: str | None = None
     y_title: str | None = None
-    reverse_categories: bool = False
+    stacked: bool = False
 
 
 def _step(x: list, y: list) -> tuple[list, list]:
@@ -174,26 +174,32 @@ def _bars(fig: go.Figure) -> NativeChart:
         for c in (t.y if horizontal else t.x):
             if str(c) not in cats:
                 cats.append(str(c))
+    # Plotly draws the first category at the top when the axis is reversed; PowerPoint would then
+    # move the value axis to the top too, so the categories go in reversed instead.
+    if (fig.layout.yaxis if horizontal else fig.layout.xaxis).autorange == "reversed":
+        cats.reverse()
     axis = fig.layout.xaxis if horizontal else fig.layout.yaxis
     data = CategoryChartData(number_format=number_format(axis))
     data.categories = cats
     colours, labels = [], []
     for t in fig.data:
-        keys, values = (t.y, t.x) if horizontal else (t.x, t.y)
-        by_cat = dict(zip((str(k) for k in keys), _numbers(values)))
-        data.add_series(t.name or "value", [by_cat.get(c) for c in cats])
+        keys = [str(k) for k in (t.y if horizontal else t.x)]
+        values = _numbers(t.x if horizontal else t.y)
         marker = t.marker.color
-        per_point = list(marker) if isinstance(marker, (list, tuple, np.ndarray)) else [marker] * len(cats)
-        colours.append([rgb(c) for c in per_point])
-        text = t.text
-        labels.append([str(v) for v in text] if isinstance(text, (list, tuple, np.ndarray)) else None)
+        point_colours = list(marker) if isinstance(marker, (list, tuple, np.ndarray)) else [marker] * len(keys)
+        text = list(t.text) if isinstance(t.text, (list, tuple, np.ndarray)) else None
+        at = {k: i for i, k in enumerate(keys)}
+        data.add_series(t.name or "value", [values[at[c]] if c in at else None for c in cats])
+        colours.append([rgb(point_colours[at[c]]) if c in at else None for c in cats])
+        labels.append([str(text[at[c]]) if c in at else "" for c in cats] if text else None)
     rng = axis.range
+    stacked = fig.layout.barmode in ("stack", "relative")
+    chart_type = {(True, False): XL_CHART_TYPE.BAR_CLUSTERED, (False, False): XL_CHART_TYPE.COLUMN_CLUSTERED,
+                  (True, True): XL_CHART_TYPE.BAR_STACKED, (False, True): XL_CHART_TYPE.COLUMN_STACKED}[(horizontal, stacked)]
     return NativeChart(
-        kind="bar", chart_type=XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED,
+        kind="bar", chart_type=chart_type, stacked=stacked,
         data=data, bar_colours=colours, bar_labels=labels, y_format=number_format(axis),
         y_range=(rng[0], rng[1]) if rng else (0.0, None), y_title=axis.title.text,
-        # Both draw the first category nearest the origin (bottom of a bar chart) unless reversed.
-        reverse_categories=(fig.layout.yaxis if horizontal else fig.layout.xaxis).autorange == "reversed",
     )
 
 
@@ -201,7 +207,7 @@ def native(fig: go.Figure) -> NativeChart | None:
     kinds = {t.type for t in fig.data}
     if kinds == {"scatter"}:
         return _xy(fig)
-    if kinds == {"bar"}:
+    if kinds == {"bar"} and not any(t.base is not None for t in fig.data):  # bars from a base: a Gantt, a picture
         return _bars(fig)
     return None
 
@@ -227,6 +233,7 @@ def add(slide, spec: NativeChart, x, y, cx, cy, *, font_pt: float = 12):
     """Draw the chart on the slide; returns the chart's graphic frame."""
     frame = slide.shapes.add_chart(spec.chart_type, x, y, cx, cy, spec.data)
     chart = frame.chart
+    chart.has_title = False  # the slide title names the chart (PowerPoint would title it after a lone series)
     chart.font.size = Pt(font_pt)
     chart.font.name = "Arial"
     chart.has_legend = len(chart.plots[0].series) > 1
@@ -265,7 +272,7 @@ def add(slide, spec: NativeChart, x, y, cx, cy, *, font_pt: float = 12):
     else:
         plot = chart.plots[0]
         plot.gap_width = 60
-        plot.overlap = 0
+        plot.overlap = 100 if spec.stacked else 0
         for series, colours, labels in zip(plot.series, spec.bar_colours, spec.bar_labels):
             solid = {str(c) for c in colours}
             if len(solid) == 1 and colours[0] is not None:
@@ -285,7 +292,6 @@ def add(slide, spec: NativeChart, x, y, cx, cy, *, font_pt: float = 12):
                     label.text_frame.text = text
                     label.position = XL_LABEL_POSITION.OUTSIDE_END
                     label.font.size = Pt(font_pt - 1)
-        chart.category_axis.reverse_order = spec.reverse_categories
         chart.category_axis.tick_labels.font.size = Pt(font_pt - 1)
         lo, hi = spec.y_range or (None, None)
         _style_axis(chart.value_axis, fmt=spec.y_format, title=spec.y_title, font_pt=font_pt - 1, lo=lo, hi=hi)

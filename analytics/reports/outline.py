@@ -153,10 +153,11 @@ def budget(r: ReportData) -> Section:
     ])
     slides = [Slide(title="Budget overview", subtitle=f"Spent against planned as of {fmt.day(r.as_of)}",
                     blocks=[metrics] + ([_chart(figures.burn_over_time(r))] if r.burn_series else []), sample=sample)]
-    slides.append(Slide(title="Budget by cost category", blocks=[_chart(figures.planned_vs_spent(r, "category")),
-                                                                 budget_table(r.budget_by_category, "Category")], sample=sample))
-    slides.append(Slide(title="Budget by partner", blocks=[_chart(figures.planned_vs_spent(r, "partner")),
-                                                           budget_table(r.budget_by_partner, "Partner")], sample=sample))
+    for dimension, lines, first in (("category", r.budget_by_category, "Category"), ("partner", r.budget_by_partner, "Partner")):
+        if lines:  # a project without budget lines yet has only the overview
+            slides.append(Slide(title=f"Budget by {'cost category' if dimension == 'category' else 'partner'}",
+                                blocks=[_chart(figures.planned_vs_spent(r, dimension)), budget_table(lines, first)],
+                                sample=sample))
     if r.burn_series:
         slides.append(Slide(title="Burn index over time",
                             subtitle=f"(spent ÷ planned) ÷ (time elapsed ÷ duration); flagged below {r.burn_low:g} or above {r.burn_high:g}",

@@ -8,7 +8,7 @@ import pytest
 from analytics.access import LOCAL_ADMIN
 from analytics.importing import import_file
 from analytics.loader import Problem
-from tests.analytics.import_helpers import BAD, import_log, snapshot
+from tests.analytics.import_helpers import BAD, db, db_path, import_log, seeded_file_template, snapshot  # noqa: F401 (fixtures)
 
 MIXED = ("is in Windows-1250 (Central European), the rest of the file in UTF-8: the file mixes character "
          "encodings; save the whole file again as UTF-8 (in Excel: 'CSV UTF-8')")
@@ -52,68 +52,68 @@ def test_the_corpus_is_complete():
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
-def test_bad_file_is_refused_with_every_problem_and_nothing_changes(seeded_rw, name):
-    before = snapshot(seeded_rw)
-    result = import_file(seeded_rw, "checkins", BAD / name, actor=LOCAL_ADMIN)
+def test_bad_file_is_refused_with_every_problem_and_nothing_changes(db, name):
+    before = snapshot(db)
+    result = import_file(db, "checkins", BAD / name, actor=LOCAL_ADMIN)
     assert result.problems == CORPUS[name]
     assert result.outcome == "rejected" and not result.ok and result.inserted == 0
-    assert snapshot(seeded_rw) == before
-    assert import_log(seeded_rw) == [(name, "checkins", 0, 0, "rejected")]
+    assert snapshot(db) == before
+    assert import_log(db) == [(name, "checkins", 0, 0, "rejected")]
 
 
-def test_a_10_mb_single_line_is_reported_by_row_and_column(seeded_rw, tmp_path):
+def test_a_10_mb_single_line_is_reported_by_row_and_column(db, tmp_path):
     """One note of 10 MB on one line: read in full, refused for the spreadsheet cell limit."""
     path = tmp_path / "long_line.csv"
     path.write_text("project_id,code,checked_on,value,confidence,note\n"
                     "CE4BIG,SPL,2021-09-30,3,on_track," + "x" * 10_000_000 + "\n", encoding="utf-8")
-    before = snapshot(seeded_rw)
-    result = import_file(seeded_rw, "checkins", path, actor=LOCAL_ADMIN)
+    before = snapshot(db)
+    result = import_file(db, "checkins", path, actor=LOCAL_ADMIN)
     assert result.problems == [Problem("long_line.csv", 2, "note", "x" * 60 + "… (10,000,000 characters)",
                                        "is 10,000,000 characters long; a cell holds at most 32,767 (the spreadsheet limit)")]
-    assert snapshot(seeded_rw) == before
+    assert snapshot(db) == before
 
 
-def test_a_10_mb_line_without_a_header_is_not_a_table(seeded_rw, tmp_path):
+def test_a_10_mb_line_without_a_header_is_not_a_table(db, tmp_path):
     path = tmp_path / "one_line.csv"
     path.write_bytes(b"a" * 10_000_000)
-    result = import_file(seeded_rw, "checkins", path, actor=LOCAL_ADMIN)
+    result = import_file(db, "checkins", path, actor=LOCAL_ADMIN)
     assert [p.reason for p in result.problems] == [
         "has no header row: none of its first 10 rows names a column of checkins (expected a header such as "
         "project_id, code, checked_on, value, confidence)"]
 
 
-def test_a_problem_in_every_row_reports_every_row(seeded_rw, tmp_path):
+def test_a_problem_in_every_row_reports_every_row(db, tmp_path):
     """Not just the first: all 500 bad rows are listed, in file order."""
     rows = "".join(f"CE4BIG,SPL,2021-09-{1 + i % 28:02d},n/a,on_track\n" for i in range(500))
     path = tmp_path / "all_bad.csv"
     path.write_text("project_id,code,checked_on,value,confidence\n" + rows, encoding="utf-8")
-    result = import_file(seeded_rw, "checkins", path, actor=LOCAL_ADMIN)
+    result = import_file(db, "checkins", path, actor=LOCAL_ADMIN)
     assert [p.row for p in result.problems] == list(range(2, 502))
     assert {p.reason for p in result.problems} == {"is not a number"}
 
 
-def test_an_old_xls_file_is_refused_with_what_to_do(seeded_rw, tmp_path):
+def test_an_old_xls_file_is_refused_with_what_to_do(db, tmp_path):
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
-    result = import_file(seeded_rw, "checkins", path, actor=LOCAL_ADMIN)
+    result = import_file(db, "checkins", path, actor=LOCAL_ADMIN)
     assert [p.reason for p in result.problems] == [
         "is an old-style Excel file (.xls); save it as .xlsx or as CSV and upload that"]
 
 
-def test_a_damaged_workbook_is_refused(seeded_rw, tmp_path):
+def test_a_damaged_workbook_is_refused(db, tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"not really a zip" * 10)
-    result = import_file(seeded_rw, "checkins", path, actor=LOCAL_ADMIN)
+    result = import_file(db, "checkins", path, actor=LOCAL_ADMIN)
     assert len(result.problems) == 1
     assert result.problems[0].reason.startswith("is not a readable Excel workbook (.xlsx)")
 
 
-def test_a_row_with_more_cells_than_the_header_is_refused(seeded_rw, tmp_path):
+def test_a_row_with_more_cells_than_the_header_is_refused(db, tmp_path):
     """An unquoted comma in a note shifts the row: refused rather than silently cut."""
     path = tmp_path / "shifted.csv"
     path.write_text("project_id,code,checked_on,value,confidence,note\n"
                     "CE4BIG,SPL,2021-09-30,3,on_track,workshops, then plans\n", encoding="utf-8")
-    result = import_file(seeded_rw, "checkins", path, actor=LOCAL_ADMIN)
+    result = import_file(db, "checkins", path, actor=LOCAL_ADMIN)
     assert result.problems == [Problem("shifted.csv", 2, None, " then plans",
                                        "has 7 cells but the header has 6 columns; a value containing the "
                                        "delimiter must be in double quotes")]

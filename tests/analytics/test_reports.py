@@ -9,8 +9,8 @@ import io
 import re
 import shutil
 import subprocess
-import zipfile
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from pptx import Presentation
@@ -18,13 +18,27 @@ from pypdf import PdfReader
 
 from analytics import reports, seed, store
 from analytics.errors import ClusterBoardError, UnknownProject
-from analytics.reports import deck_charts, fmt
+from analytics.reports import deck_charts, document, fmt
 from analytics.reports.blocks import Chart
 from analytics.reports.deck import deck_slides
 from tests.conftest import ARTIFACTS
 
 OUT = ARTIFACTS / "report"
 CASES = {"CE4BIG": date(2021, 6, 30), "BIGINN": date(2023, 6, 30)}
+
+
+class Tags(HTMLParser):
+    """Script tags, and any that would load something from elsewhere."""
+
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.external = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.scripts += tag == "script"
+        if (tag == "script" and attrs.get("src")) or (tag == "link" and attrs.get("href")):
+            self.external.append((tag, attrs))
 
 
 def squash(text: str) -> str:
@@ -55,7 +69,7 @@ def test_pdf_states_every_kpi_with_value_and_status(built, project):
     seen = []
     for page in map(squash, pages):
         headings = [k for k in data.kpis if f"{k.code}: {k.name} SAMPLE DATA" in page]
-        figures = re.findall(r"ACTUAL (\S+ of \S+) (?:.*? )?STATUS (Achieved|On track|At risk|Off track|Overdue|Not started)", page)
+        figures = re.findall(r"ACTUAL (\S+ of \S+) (?:(?!ACTUAL ).)*?STATUS (Achieved|On track|At risk|Off track|Overdue|Not started)", page)
         if headings and figures:
             headings.sort(key=lambda k: page.index(f"{k.code}: {k.name}"))
             seen += [(k.code, k.n_of_n, k.status_label) for k in headings]
@@ -71,7 +85,7 @@ def test_pdf_states_every_kpi_with_value_and_status(built, project):
 def test_pdf_every_page_carries_date_source_sample_mark_and_number(built, project):
     data, files = built[project]
     pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(files["pdf"])).pages]
-    assert 8 <= len(pages) <= 14
+    assert 8 <= len(pages) <= 18
     for n, page in enumerate(pages, start=1):
         assert f"as of {fmt.day(data.as_of)}" in page
         assert "data: in-memory database" in page
@@ -111,10 +125,16 @@ def test_pptx_has_a_slide_per_topic_with_native_charts(built, project):
     assert titles[1:] == [slide.title for _, slide in expected[1:]]
     assert titles[1:5] == ["KPIs at a glance", "Progress towards target", "Highlights and risks",
                            f"{data.kpis[0].code}: {data.kpis[0].name}"]
-    n_charts = sum(isinstance(b, Chart) for _, slide in expected for b in slide.blocks)
-    assert n_charts == 1 + 6 + 4  # progress, a burn-up per KPI, budget over time / category / partner / burn index
-    assert sum(len(_charts(s)) for s in prs.slides) == n_charts  # every chart native, none a picture
-    assert not any(s.shape_type == 13 for slide in prs.slides for s in slide.shapes)  # 13: picture
+    core = [b for section, slide in expected if section.key in ("kpis", "burnup", "budget")
+            for b in slide.blocks if isinstance(b, Chart)]
+    assert len(core) == 1 + 6 + 4  # progress, a burn-up per KPI, budget over time / category / partner / burn index
+    assert all(deck_charts.native(b.figure) is not None for b in core)  # the core charts are all native
+    # Every chart is on its slide: natively where PowerPoint has the type, else as a picture.
+    for (section, spec), slide in zip(expected, prs.slides):
+        charts = [b for b in spec.blocks if isinstance(b, Chart)]
+        native = sum(deck_charts.native(b.figure) is not None for b in charts)
+        assert len(_charts(slide)) == native, spec.title
+        assert sum(s.shape_type == 13 for s in slide.shapes) == len(charts) - native, spec.title  # 13: picture
 
 
 @pytest.mark.parametrize("project", CASES)
@@ -135,9 +155,10 @@ def test_pptx_numbers_are_the_reports(built, project):
         target = next(s for s in chart.plots[0].series if s.name.startswith("target"))
         assert set(target.values) == {k.target}
     category = _charts(slides["Budget by cost category"])[0].plots[0]
-    assert list(category.categories) == [line.label for line in data.budget_by_category]
+    # Bar charts list their categories bottom-up: the report's order (top-down) reversed.
+    assert list(category.categories) == [line.label for line in reversed(data.budget_by_category)]
     planned = next(s for s in category.series if s.name == "planned")
-    assert list(planned.values) == pytest.approx([line.planned for line in data.budget_by_category])
+    assert list(planned.values) == pytest.approx([line.planned for line in reversed(data.budget_by_category)])
     progress = _charts(slides["Progress towards target"])[0].plots[0]
     labels = [p.data_label.text_frame.text for p in progress.series[0].points]
     assert labels == [fmt.percent(k.progress) for k in sorted(data.kpis, key=lambda k: k.code, reverse=True)]
@@ -149,8 +170,11 @@ def test_pptx_numbers_are_the_reports(built, project):
 def test_html_is_one_self_contained_file_with_interactive_charts(built, project):
     data, files = built[project]
     html = files["html"].decode("utf-8")
-    assert "<script src=" not in html and "https://cdn" not in html  # plotly.js inlined
-    assert html.count('class="plotly-graph-div"') == 11
+    tags = Tags()
+    tags.feed(html)
+    assert tags.external == [] and tags.scripts >= 12  # plotly.js inlined once, a script per chart
+    sections = reports.outline(data)
+    assert html.count('class="plotly-graph-div"') == len(document.charts_in(sections)) >= 11
     assert "SAMPLE DATA INCLUDED" in html and f"as of {fmt.day(data.as_of)}" in html
     for k in data.kpis:
         assert f"{k.n_of_n} {k.unit}" in html and k.status_label in html
@@ -171,9 +195,28 @@ def test_highlights_and_risks_name_their_numbers(built):
 def test_sample_tables_are_the_ones_this_report_draws_on(built):
     data, _ = built["CE4BIG"]
     assert set(data.sample_tables) >= {"exchanges", "label_awards", "expenses", "budget_lines"}
-    assert not set(data.sample_tables) & {"companies", "bso_demand", "awards"}  # Big Science tables
+    assert not set(data.sample_tables) & {"companies", "bso_demand", "awards"}  # no Big Science section for health
+    assert "gaps" not in [s.key for s in data.extra_sections]
     lab = next(k for k in data.kpis if k.code == "LAB")
     assert lab.sample_inputs == ["label_awards"] and not lab.is_sample
+
+
+def test_big_science_project_gets_the_participation_and_gap_views(built):
+    data, _ = built["BIGINN"]
+    keys = [s.key for s in data.extra_sections]
+    assert keys == ["participation", "labels", "deliverables", "gaps"]
+    assert {"companies", "bso_demand"} <= set(data.sample_tables)  # the gap view's sample rows are declared
+
+
+def test_a_failing_optional_view_drops_its_section_only(seeded, monkeypatch):
+    from analytics.reports import extras
+
+    def broken(*args):
+        raise RuntimeError("module half-built")
+
+    monkeypatch.setattr(extras, "VIEWS", (broken, extras.deliverable_schedule))
+    data = reports.report_data(seeded, "CE4BIG", date(2021, 6, 30))
+    assert [s.key for s in data.extra_sections] == ["deliverables"]
 
 
 def test_facts_only_database_has_no_sample_mark():
@@ -182,7 +225,8 @@ def test_facts_only_database_has_no_sample_mark():
     data = reports.report_data(con, "CE4BIG", date(2021, 6, 30))
     assert not data.has_sample and data.sample_note == ""
     html = reports.render(data, "html").decode()
-    assert "SAMPLE DATA" not in html and "sample data" not in html.lower().replace("contains sample data", "x")
+    assert "SAMPLE DATA INCLUDED" not in html and 'class="sample-chip"' not in html and "contains sample data" not in html
+    assert "none: every row is a reported fact" in html
     deck = Presentation(io.BytesIO(reports.render(data, "pptx")))
     assert not any(sh.name == "Sample data mark" for s in deck.slides for sh in s.shapes)
     assert data.budget.planned == 0 and "The budget lines add up to €0" in data.risks[-1].text

@@ -34,8 +34,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_path: Path, env_extra: dict | None = None) -> tuple[subprocess.Popen, str, Path]:
-    port = free_port()
+def start_server(db_path: Path, env_extra: dict | None = None,
+                 port: int | None = None) -> tuple[subprocess.Popen, str, Path]:
+    port = port or free_port()  # given: when the settings must name it (an OIDC redirect_uri)
     log_path = ARTIFACTS / f"streamlit-{port}.log"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     env = os.environ | {"CLUSTERBOARD_DB": str(db_path)} | (env_extra or {})
@@ -70,15 +71,19 @@ def e2e_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def server(e2e_db):
-    proc, url, log_path = start_server(e2e_db)
-    yield url
+def stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(e2e_db):
+    proc, url, log_path = start_server(e2e_db)
+    yield url
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")

@@ -113,6 +113,7 @@ def test_each_role_sees(accounts_db, name, describe, projects, users_page):
     assert titles(at) == ["Portfolio"]
     assert describe in sidebar_text(at) and name in sidebar_text(at)
     assert at.sidebar.selectbox(key="project").options == projects  # another consortium's projects are not offered
+    assert list(at.dataframe[0].value["project_id"]) == projects  # nor shown on the portfolio
     assert offered(at, "pages/kpis.py")
     assert offered(at, "pages/users.py") is users_page
     assert at.session_state["actor"] == Actor(name, ACCOUNTS[name][0], frozenset(ACCOUNTS[name][1]))

@@ -1,0 +1,78 @@
+"""Page renders in a real browser and the server's peak memory, as the end-to-end tests run them:
+`streamlit run` on a free port (tests/e2e/conftest.start_server), driven by Debian's headless
+Chromium through Playwright, a page finished when Streamlit's script has stopped and the page
+holds its heading (tests/e2e/conftest.wait_for_app, which also waits ~0.8 s for it to stay so).
+"""
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+
+from analytics.ui.navigation import PAGES
+
+
+def _memory_mb(pid: int) -> dict[str, float]:
+    """Peak (VmHWM) and current (VmRSS) resident memory of a process, in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            fields[key] = int(value.split()[0]) / 1024
+    return {"peak_mb": fields.get("VmHWM"), "rss_mb": fields.get("VmRSS")}
+
+
+def render_pages(db_path: Path, project: str, day: date, *, repeats: int = 3) -> dict:
+    """Seconds from opening each page to its finished render (median of ``repeats`` after one
+    warm-up visit per page), any error shown, and the server's memory afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, wait_for_app
+
+    proc, url, log_path = start_server(db_path)
+    pages: dict[str, dict] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                for visit in range(repeats + 1):
+                    for spec in PAGES:
+                        seconds, error = _visit(browser, f"{url}/{spec.url_path}?project={project}&as_of={day}",
+                                                wait_for_app)
+                        entry = pages.setdefault(spec.url_path, {"title": spec.title, "runs": [], "errors": []})
+                        if visit:  # the first round warms the server (imports, the cached connection)
+                            entry["runs"].append(seconds)
+                        if error:
+                            entry["errors"].append(error)
+            finally:
+                browser.close()
+        memory = _memory_mb(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    for entry in pages.values():
+        entry["seconds"] = statistics.median(entry["runs"]) if entry["runs"] else None
+        entry["errors"] = sorted(set(entry["errors"]))
+    return {"pages": pages, "server_memory": memory, "server_log": str(log_path)}
+
+
+def _visit(browser, url: str, wait_for_app) -> tuple[float | None, str | None]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, device_scale_factor=1)
+    page = context.new_page()
+    try:
+        started = time.perf_counter()
+        page.goto(url)
+        wait_for_app(page, timeout_ms=120_000)
+        seconds = time.perf_counter() - started
+        boxes = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+        error = boxes.first.inner_text()[:200] if boxes.count() else None
+        return seconds, error
+    except Exception as exc:  # a page that never finishes is a result to report, not a crash
+        return None, f"{type(exc).__name__}: {str(exc)[:200]}"
+    finally:
+        context.close()

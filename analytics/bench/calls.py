@@ -1,0 +1,90 @@
+"""What the benchmark times: the analytics calls the pages make, grouped into the answers the
+issue names, with the pandas reference and the hand-written limit query for each answer."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from analytics import budget, gaps, kpis, partners, portfolio, projects, sample
+from analytics.bench import limits, pandas_market, pandas_reference
+
+
+@dataclass(frozen=True)
+class Call:
+    page: str
+    name: str
+    run: Callable[[duckdb.DuckDBPyConnection], object]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer a page shows, computed three ways (ClusterBoard as the pages call it)."""
+
+    name: str
+    calls: tuple[str, ...]  # the ClusterBoard calls that produce it, summed
+    pandas: Callable[[object], object]  # given the loaded frames
+    limit: Callable[[duckdb.DuckDBPyConnection], object]
+
+
+PARTNER_SECTOR = "ELEC"
+
+
+def bench_project(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
+    """The project the project pages are timed on, by the same rule at every scale: the first
+    running on the date that started at least a year before it (per-project data is the same
+    size at every scale, so S and L time the same amount of work per project)."""
+    row = con.execute(
+        "SELECT project_id FROM projects WHERE start_date <= CAST($d AS DATE) - INTERVAL 1 YEAR AND end_date >= $d "
+        "ORDER BY project_id LIMIT 1", {"d": as_of}).fetchone()
+    return row[0] if row else con.execute("SELECT min(project_id) FROM projects").fetchone()[0]
+
+
+def page_calls(project: str, day: date) -> list[Call]:
+    return [
+        Call("portfolio", "sample.sample_counts", lambda c: sample.sample_counts(c)),
+        Call("portfolio", "portfolio.overview", lambda c: portfolio.overview(c, day)),
+        Call("portfolio", "portfolio.kpi_matrix", lambda c: portfolio.kpi_matrix(c, day)),
+        Call("kpis", "projects.project_info", lambda c: projects.project_info(c, project)),
+        Call("kpis", "sample.sample_counts(project)", lambda c: sample.sample_counts(c, project)),
+        Call("kpis", "kpis.kpi_table", lambda c: kpis.kpi_table(c, project, day)),
+        Call("kpis", "kpis.kpi_series", lambda c: kpis.kpi_series(c, project, day)),
+        Call("kpis", "kpis.partner_breakdown", lambda c: kpis.partner_breakdown(c, project, day)),
+        Call("kpis", "kpis.checkin_history", lambda c: kpis.checkin_history(c, project, day)),
+        Call("budget", "budget.summary", lambda c: budget.summary(c, project, day)),
+        Call("budget", "budget.by(category)", lambda c: budget.by(c, project, day, "category")),
+        Call("budget", "budget.by(partner)", lambda c: budget.by(c, project, day, "partner")),
+        Call("budget", "budget.burn_series", lambda c: budget.burn_series(c, project, day)),
+        Call("budget", "budget.breakdown", lambda c: budget.breakdown(c, project, day)),
+        Call("gaps", "gaps.gap_scores", lambda c: gaps.gap_scores(c)),
+        Call("gaps", "partners.find_partners", lambda c: partners.find_partners(c, sector_id=PARTNER_SECTOR, min_level=2)),
+    ]
+
+
+def answers(con: duckdb.DuckDBPyConnection, project: str, day: date) -> list[Answer]:
+    start, end = projects.require_project(con, project)
+    dues = con.execute("SELECT max(coalesce(due_date, ?)) FROM kpis WHERE project_id = ?", [end, project]).fetchone()[0]
+    kpi_grid = kpis.month_grid(start, max(end, dues or end), day)
+    budget_grid = [d for d in kpis.month_grid(start, end, day) if d <= day]
+    ref = pandas_reference
+    return [
+        Answer("portfolio status", ("portfolio.overview",),
+               lambda f: ref.portfolio(f["grant"], day), lambda c: limits.portfolio(c, day)),
+        Answer("project KPIs with series", ("kpis.kpi_table", "kpis.kpi_series"),
+               lambda f: ref.evaluate(f["grant"], kpi_grid, [project]), lambda c: limits.project_kpis(c, project, kpi_grid)),
+        Answer("budget", ("budget.summary", "budget.breakdown", "budget.burn_series"),
+               lambda f: (ref.budget_summary(f["grant"], project, day), ref.budget_breakdown(f["grant"], project, day),
+                          ref.burn_series(f["grant"], project, day)),
+               lambda c: limits.project_budget(c, project, budget_grid)),
+        Answer("gap scores", ("gaps.gap_scores",),
+               lambda f: pandas_market.gap_scores(f["market"]), limits.gap_scores),
+        Answer("partner finder", ("partners.find_partners",),
+               lambda f: pandas_market.find_partners(f["market"], PARTNER_SECTOR, 2),
+               lambda c: limits.find_partners(c, PARTNER_SECTOR, 2)),
+    ]
+
+
+def load_frames(con: duckdb.DuckDBPyConnection) -> dict:
+    return {"grant": pandas_reference.load(con), "market": pandas_market.load(con)}

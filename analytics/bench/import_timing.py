@@ -1,0 +1,71 @@
+"""Time the import of a large expenses CSV, validation included, the way the Data page and the
+CLI import it (analytics.importing.import_file), into a copy of the benchmark database.
+
+Run in its own process (``python -m analytics.bench.import_timing DB CSV``) so its time and peak
+memory are the import's alone; prints one JSON line.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+
+def write_csv(db_path: Path, csv_path: Path, rows: int) -> None:
+    """``rows`` new expenses, each a copy of a stored one under a new id: valid by construction
+    (known project and partner, a date inside the project), as a partner's ledger export would be."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        con.execute(
+            f"""COPY (
+                SELECT printf('IMP%08d', i) AS expense_id, e.project_id, e.partner, e.category,
+                       CAST(e.amount AS VARCHAR) AS amount, e.spent_on, 'imported ledger line' AS description
+                FROM range($rows) r(i)
+                JOIN (SELECT *, row_number() OVER (ORDER BY expense_id) - 1 AS n, count(*) OVER () AS total
+                      FROM expenses) e ON e.n = r.i % e.total
+                ORDER BY i
+            ) TO '{csv_path}' (HEADER, DELIMITER ',')""",  # the path is ours, not user input
+            {"rows": rows},
+        )
+    finally:
+        con.close()
+
+
+def measure(db_path: Path, csv_path: Path, rows: int, work: Path) -> dict:
+    """Copy the database, write the CSV, import it in a child process; seconds and peak memory."""
+    copy = work / f"import-{db_path.name}"
+    shutil.copyfile(db_path, copy)
+    write_csv(db_path, csv_path, rows)
+    done = subprocess.run([sys.executable, "-m", "analytics.bench.import_timing", str(copy), str(csv_path)],
+                          capture_output=True, text=True, check=False)
+    copy.unlink(missing_ok=True)
+    if done.returncode != 0:
+        return {"rows": rows, "error": done.stderr[-2000:]}
+    return json.loads(done.stdout.strip().splitlines()[-1]) | {"rows": rows, "file_mb": csv_path.stat().st_size / 2**20}
+
+
+def _main(db: str, csv: str) -> None:
+    from analytics.access import LOCAL_ADMIN
+    from analytics.importing import import_file
+
+    con = duckdb.connect(db)
+    started = time.perf_counter()
+    result = import_file(con, "expenses", csv, actor=LOCAL_ADMIN)
+    seconds = time.perf_counter() - started
+    con.close()
+    print(json.dumps({
+        "seconds": seconds, "outcome": result.outcome, "inserted": result.inserted,
+        "problems": [str(p) for p in result.problems[:5]],
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "via": "analytics.importing.import_file",
+    }))
+
+
+if __name__ == "__main__":
+    _main(*sys.argv[1:3])

@@ -1,0 +1,170 @@
+"""The limit: for each benchmarked answer, one hand-written DuckDB query over the raw tables.
+
+What an SQL expert would write for that one answer, with no layers: constants where the answer
+allows (one date, one project), COUNT DISTINCT over the records, no pre-aggregated tables. The
+ratio ClusterBoard / limit is the overhead of our layers (Python, the measure registry, general
+SQL). Gap scores and the partner finder are single statements in the product already, so their
+limit is that statement run bare. Agreement with the product at scale S is a test.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from analytics import gaps, partners
+from analytics.market_filters import query
+
+# Every KPI of the selected projects at every date of t: actual, expected, status.
+_KPIS = """
+WITH t AS (SELECT CAST(unnest($dates) AS DATE) AS as_of),
+k AS (
+    SELECT k.*, p.start_date, coalesce(k.due_date, p.end_date) AS due, p.indirect_rate,
+           CASE k.min_label_level WHEN 'bronze' THEN 1 WHEN 'silver' THEN 2 WHEN 'gold' THEN 3 END AS min_rank
+    FROM kpis k JOIN projects p USING (project_id) WHERE {where}
+),
+ev AS (
+    SELECT 'managers_trained' AS measure, project_id, NULL AS code, lower(person) || '|' || lower(organisation) AS entity,
+           trained_on AS d, 1.0 AS amount FROM trainings WHERE {where}
+    UNION ALL SELECT 'organisations_exchanged', project_id, NULL, lower(visitor_org), end_date, 1.0 FROM exchanges WHERE {where}
+    UNION ALL SELECT 'exchanges', project_id, NULL, exchange_id, end_date, 1.0 FROM exchanges WHERE {where}
+    UNION ALL SELECT 'missions', project_id, NULL, mission_id, end_date, 1.0 FROM missions WHERE {where}
+    UNION ALL SELECT 'mission_participants', project_id, NULL, mission_id, end_date, participants FROM missions WHERE {where}
+    UNION ALL SELECT 'budget_spent', e.project_id, NULL, expense_id, spent_on,
+                     CAST(amount AS DOUBLE) * CASE WHEN category IN ('A', 'C1', 'C2', 'C3')
+                                                  THEN 1 + CAST(p.indirect_rate AS DOUBLE) ELSE 1 END
+              FROM expenses e JOIN projects p USING (project_id) WHERE {where_e}
+    UNION ALL SELECT 'deliverables_submitted', project_id, NULL, code, submitted_on, 1.0 FROM deliverables
+              WHERE {where} AND submitted_on IS NOT NULL
+    UNION ALL SELECT 'manual', project_id, code, NULL, checked_on, value FROM checkins WHERE {where}
+),
+act AS (
+    SELECT k.project_id, k.code, t.as_of,
+           CASE k.measure
+               WHEN 'managers_trained' THEN count(DISTINCT e.entity)
+               WHEN 'organisations_exchanged' THEN count(DISTINCT e.entity)
+               WHEN 'manual' THEN coalesce(arg_max(e.amount, e.d), any_value(k.baseline))
+               WHEN 'mission_participants' THEN coalesce(sum(e.amount), 0)
+               WHEN 'budget_spent' THEN coalesce(sum(e.amount), 0)
+               ELSE count(e.d) END AS actual
+    FROM k CROSS JOIN t LEFT JOIN ev e ON e.measure = k.measure AND e.project_id = k.project_id
+         AND (e.code IS NULL OR e.code = k.code) AND e.d <= t.as_of
+    WHERE k.measure <> 'labels_awarded'
+    GROUP BY k.project_id, k.code, t.as_of, k.measure
+    UNION ALL
+    SELECT k.project_id, k.code, t.as_of, count(DISTINCT la.organisation)
+    FROM k CROSS JOIN t LEFT JOIN partners pa ON pa.project_id = k.project_id
+    LEFT JOIN label_awards la ON la.organisation = pa.organisation AND la.assessed_on <= t.as_of
+         AND la.valid_until >= t.as_of
+         AND (k.min_rank IS NULL OR CASE la.level WHEN 'bronze' THEN 1 WHEN 'silver' THEN 2 ELSE 3 END >= k.min_rank)
+    WHERE k.measure = 'labels_awarded'
+    GROUP BY ALL
+),
+pts AS (
+    SELECT m.project_id, m.code, m.on_date AS d, m.expected AS v FROM kpi_milestones m SEMI JOIN k USING (project_id, code)
+    UNION ALL SELECT project_id, code, start_date, baseline FROM k
+    UNION ALL SELECT project_id, code, due, target FROM k
+),
+br AS (
+    SELECT k.project_id, k.code, t.as_of,
+           max(p.d) FILTER (p.d <= t.as_of) AS d0, arg_max(p.v, p.d) FILTER (p.d <= t.as_of) AS v0,
+           min(p.d) FILTER (p.d > t.as_of) AS d1, arg_min(p.v, p.d) FILTER (p.d > t.as_of) AS v1
+    FROM k CROSS JOIN t JOIN pts p ON p.project_id = k.project_id AND p.code = k.code AND p.d <= k.due
+    GROUP BY ALL
+),
+n_ms AS (SELECT project_id, code, count(*) AS n_ms FROM kpi_milestones SEMI JOIN k USING (project_id, code) GROUP BY ALL),
+v AS (
+    SELECT k.project_id, k.code, a.as_of, a.actual, k.target, k.baseline, k.direction, k.start_date, k.due,
+           CASE WHEN k.direction IN ('stay_above', 'stay_below') THEN k.target
+                WHEN a.as_of < k.start_date THEN k.baseline WHEN a.as_of >= k.due THEN k.target
+                WHEN k.interpolation = 'step' AND n.n_ms > 0 THEN b.v0
+                ELSE b.v0 + (b.v1 - b.v0) * date_diff('day', b.d0, a.as_of) / date_diff('day', b.d0, b.d1) END AS expected,
+           CASE WHEN k.direction IN ('increase', 'stay_above') THEN a.actual >= k.target ELSE a.actual <= k.target END AS met
+    FROM k JOIN act a USING (project_id, code) JOIN br b USING (project_id, code, as_of)
+    LEFT JOIN n_ms n USING (project_id, code)
+)
+SELECT project_id, code, as_of, actual, expected,
+       CASE WHEN as_of < start_date THEN 'not_started'
+            WHEN direction IN ('stay_above', 'stay_below') THEN
+                CASE WHEN met AND as_of >= due THEN 'achieved' WHEN met THEN 'on_track'
+                     WHEN as_of > due THEN 'overdue' ELSE 'off_track' END
+            WHEN met THEN 'achieved' WHEN as_of > due THEN 'overdue'
+            WHEN expected = baseline OR (actual - baseline) / (expected - baseline) >= 0.9 THEN 'on_track'
+            WHEN (actual - baseline) / (expected - baseline) >= 0.7 THEN 'at_risk' ELSE 'off_track' END AS status
+FROM v
+"""
+
+_PORTFOLIO = f"""
+WITH s AS ({_KPIS.format(where="TRUE", where_e="TRUE")}),
+spent AS (
+    SELECT e.project_id, sum(e.amount * CASE WHEN e.category IN ('A', 'C1', 'C2', 'C3') THEN 1 + p.indirect_rate ELSE 1 END) AS spent
+    FROM expenses e JOIN projects p USING (project_id) WHERE e.spent_on <= $dates[1] GROUP BY ALL
+),
+planned AS (SELECT project_id, sum(amount) AS planned FROM budget_lines GROUP BY ALL)
+SELECT p.project_id, CAST(coalesce(pl.planned, 0) AS DOUBLE) AS planned, round(CAST(coalesce(sp.spent, 0) AS DOUBLE), 2) AS spent,
+       CASE WHEN pl.planned > 0 AND $dates[1] >= p.start_date
+            THEN CAST(coalesce(sp.spent, 0) / pl.planned AS DOUBLE)
+                 / (least(date_diff('day', p.start_date, $dates[1]) + 1, date_diff('day', p.start_date, p.end_date) + 1)
+                    / (date_diff('day', p.start_date, p.end_date) + 1)) END AS burn_index,
+       count(*) FILTER (s.status = 'not_started') AS not_started, count(*) FILTER (s.status = 'achieved') AS achieved,
+       count(*) FILTER (s.status = 'on_track') AS on_track, count(*) FILTER (s.status = 'at_risk') AS at_risk,
+       count(*) FILTER (s.status = 'off_track') AS off_track, count(*) FILTER (s.status = 'overdue') AS overdue
+FROM projects p LEFT JOIN s USING (project_id) LEFT JOIN spent sp USING (project_id) LEFT JOIN planned pl USING (project_id)
+GROUP BY ALL ORDER BY p.project_id
+"""
+
+_BUDGET = """
+WITH t AS (SELECT CAST(unnest($dates) AS DATE) AS as_of),
+direct AS (
+    SELECT t.as_of, e.partner, e.category, sum(e.amount) AS spent
+    FROM expenses e JOIN t ON e.spent_on <= t.as_of WHERE e.project_id = $project GROUP BY ALL
+),
+spent AS (
+    SELECT * FROM direct
+    UNION ALL
+    SELECT d.as_of, d.partner, 'E', CAST(sum(d.spent) * any_value(p.indirect_rate) AS DECIMAL(38, 2))
+    FROM direct d, projects p WHERE p.project_id = $project AND d.category IN ('A', 'C1', 'C2', 'C3') GROUP BY ALL
+)
+SELECT coalesce(t.as_of, s.as_of) AS as_of, coalesce(b.partner, s.partner) AS partner, coalesce(b.category, s.category) AS category,
+       CAST(coalesce(b.amount, 0) AS DOUBLE) AS planned, round(CAST(coalesce(s.spent, 0) AS DOUBLE), 2) AS spent
+FROM t CROSS JOIN (SELECT * FROM budget_lines WHERE project_id = $project) b
+FULL JOIN spent s ON s.as_of = t.as_of AND s.partner = b.partner AND s.category = b.category
+"""
+
+
+def portfolio(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
+    return con.execute(_PORTFOLIO, {"dates": [as_of]}).df()
+
+
+def project_kpis(con: duckdb.DuckDBPyConnection, project: str, dates: list[date]) -> pd.DataFrame:
+    sql = _KPIS.format(where="project_id = $project", where_e="e.project_id = $project")
+    return con.execute(sql, {"dates": dates, "project": project}).df()
+
+
+def project_budget(con: duckdb.DuckDBPyConnection, project: str, dates: list[date]) -> pd.DataFrame:
+    return con.execute(_BUDGET, {"dates": dates, "project": project}).df()
+
+
+def gap_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The product's statement, run bare with the default selection and weights."""
+    from analytics.market_filters import DEMAND_WHERE, FIRMS, MarketFilters, sector_map
+    from analytics.returns import class_sql, fair_return_ctes
+
+    sql = gaps._GAP_SQL.format(sector_map=sector_map(False), demand_where=DEMAND_WHERE.format(t="d"), firms=FIRMS,
+                               returns=fair_return_ctes(by_sector=True), return_class=class_sql("return_coefficient"))
+    w = gaps.GapWeights()
+    params = MarketFilters().params() | {
+        "top": False, "level_weights": gaps.LevelWeights().as_list(), "coverage_target": float(w.coverage_target),
+        "w_demand": w.demand, "w_supply_gap": w.supply_gap, "w_coverage": w.coverage, "w_weak_return": w.weak_return}
+    return query(con, sql, params)
+
+
+def find_partners(con: duckdb.DuckDBPyConnection, sector_id: str, min_level: int = 2) -> pd.DataFrame:
+    """The product's statement, run bare."""
+    p = partners.MatchPoints()
+    params = {"sector": sector_id, "min_level": min_level, "bso": None, "limit": 50, "countries": None,
+              "p_level_3": p.level_3, "p_level_2": p.level_2, "p_level_1": p.level_1, "p_prior": p.prior_supplier,
+              "p_related_each": p.related_each, "p_related_max": p.related_max, "p_member": p.bso_member,
+              "p_max": max(p.maximum(False), 1)}
+    return query(con, partners._FIND_SQL, params)

@@ -1,0 +1,138 @@
+"""One benchmark run: generate the scale, time every analytics call the pages make, compare with
+the pandas reference and the hand-written limit, import a large CSV, render every page in a
+browser at S and at the scale, and read the server's peak memory. Targets (issue 8) apply at L.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from analytics import settings, store
+from analytics.bench import browser, calls, generator, import_timing
+
+ARTIFACTS = settings.ROOT / "tests" / "artifacts" / "bench"
+TARGETS = {"call_ms": 100.0, "pandas_ratio": 2.0, "limit_ratio": 1.5, "render_ratio": 1.25,
+           "import_s": 20.0, "memory_mb": 600.0}
+
+
+def _timed(fn, repeats: int, *, fresh_cursor: duckdb.DuckDBPyConnection | None = None) -> dict:
+    """Median and best wall time and median CPU time of ``repeats`` runs after one warm-up; with a
+    connection, each run gets its own cursor, as each page run does in the app."""
+    def once():
+        cur = fresh_cursor.cursor() if fresh_cursor is not None else None
+        started, cpu = time.perf_counter(), time.process_time()
+        fn(cur) if cur is not None else fn()
+        wall, used = time.perf_counter() - started, time.process_time() - cpu
+        if cur is not None:
+            cur.close()
+        return wall, used
+
+    once()
+    runs = [once() for _ in range(repeats)]
+    walls = [w for w, _ in runs]
+    return {"ms": 1000 * statistics.median(walls), "best_ms": 1000 * min(walls),
+            "cpu_ms": 1000 * statistics.median(c for _, c in runs)}
+
+
+def build(scale: str, work: Path) -> tuple[Path, float]:
+    """A fresh database of the scale (deterministic: the same seed gives the same data)."""
+    path = work / f"bench-{scale}.duckdb"
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+    started = time.perf_counter()
+    con = store.connect(path, read_only=False)
+    try:
+        generator.generate(con, scale)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return path, time.perf_counter() - started
+
+
+def run(scale: str, *, out: Path | None = None, repeats: int = 7, pandas_repeats: int = 3,
+        with_browser: bool = True, with_import: bool = True, log=print) -> dict:
+    work = ARTIFACTS
+    work.mkdir(parents=True, exist_ok=True)
+    day = generator.BENCH_AS_OF
+    result: dict = {"scale": scale, "as_of": day.isoformat(), "started": datetime.now(timezone.utc).isoformat(),
+                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                "duckdb": duckdb.__version__, "load_before": os.getloadavg()},
+                    "targets": TARGETS}
+    log(f"generating scale {scale} …")
+    db_path, seconds = build(scale, work)
+    result["generate_s"] = seconds
+    con = store.connect(db_path, read_only=False)  # as the app opens it
+    try:
+        project = calls.bench_project(con, day)
+        result["project"] = project
+        result["rows"] = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # names from the generator
+                          for t, _ in generator.STATEMENTS}
+        log(f"timing the analytics calls ({project}, as of {day}) …")
+        result["calls"] = {c.name: {"page": c.page} | _timed(c.run, repeats, fresh_cursor=con)
+                           for c in calls.page_calls(project, day)}
+        log("pandas reference and hand-written limits …")
+        started = time.perf_counter()
+        frames = calls.load_frames(con)
+        result["pandas_load_s"] = time.perf_counter() - started
+        result["answers"] = {}
+        for a in calls.answers(con, project, day):
+            ours = sum(result["calls"][n]["ms"] for n in a.calls)
+            pandas = _timed(lambda a=a: a.pandas(frames), pandas_repeats)
+            limit = _timed(a.limit, repeats, fresh_cursor=con)
+            result["answers"][a.name] = {
+                "calls": list(a.calls), "clusterboard_ms": ours, "pandas_ms": pandas["ms"], "limit_ms": limit["ms"],
+                "pandas_ratio": pandas["ms"] / ours, "limit_ratio": ours / limit["ms"]}
+        del frames
+    finally:
+        con.close()
+    if with_import:
+        rows = generator.SCALES[scale].activity_rows
+        log(f"importing a {rows:,}-row CSV …")
+        result["import"] = import_timing.measure(db_path, work / f"import-{scale}.csv", rows, work)
+    if with_browser:
+        result["renders"] = {}
+        for s in dict.fromkeys(["S", scale]):
+            path = db_path if s == scale else build(s, work)[0]
+            log(f"rendering every page in the browser at {s} …")
+            with duckdb.connect(str(path), read_only=True) as c:
+                p = calls.bench_project(c, day)
+            result["renders"][s] = browser.render_pages(path, p, day)
+    result["machine"]["load_after"] = os.getloadavg()
+    result["targets_met"] = verdicts(result)
+    out = out or work / f"bench-{scale}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, default=str))
+    result["out"] = str(out)
+    return result
+
+
+def verdicts(r: dict) -> dict:
+    """Each target of the issue, met or not (they are stated for scale L)."""
+    t, v = r["targets"], {}
+    v["every call < 100 ms"] = all(c["ms"] < t["call_ms"] for c in r["calls"].values())
+    v["pandas / ClusterBoard >= 2"] = all(a["pandas_ratio"] >= t["pandas_ratio"] for a in r["answers"].values())
+    v["ClusterBoard / limit <= 1.5"] = all(a["limit_ratio"] <= t["limit_ratio"] for a in r["answers"].values())
+    if "import" in r and "seconds" in r["import"]:
+        v["import < 20 s"] = r["import"]["seconds"] < t["import_s"]
+    renders = r.get("renders", {})
+    if r["scale"] in renders and "S" in renders and r["scale"] != "S":
+        ratios = render_ratios(renders["S"], renders[r["scale"]])
+        v["render L/S <= 1.25"] = all(x is not None and x <= t["render_ratio"] for x in ratios.values())
+    if r["scale"] in renders:
+        v["server memory < 600 MB"] = renders[r["scale"]]["server_memory"]["peak_mb"] < t["memory_mb"]
+    return v
+
+
+def render_ratios(small: dict, large: dict) -> dict[str, float | None]:
+    out = {}
+    for page, entry in large["pages"].items():
+        s, l = small["pages"].get(page, {}).get("seconds"), entry.get("seconds")
+        out[page] = l / s if s and l else None
+    return out

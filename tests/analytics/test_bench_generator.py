@@ -1,0 +1,122 @@
+"""The benchmark's generator and references: deterministic data that validates, and a pandas
+reference and hand-written limit queries that agree with the product at scale S (issue 8)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from analytics import budget, facts, gaps, kpis, partners, portfolio, store
+from analytics.bench import generator, limits, pandas_market, pandas_reference as ref
+from analytics.models import TABLE_MODELS
+
+DATES = [date(2018, 3, 15), date(2020, 2, 29), date(2022, 6, 29), date(2026, 1, 1)]
+
+
+@pytest.fixture(scope="module")
+def small():
+    con = store.memory()
+    generator.generate(con, "S")
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def frames(small):
+    return ref.load(small)
+
+
+def test_same_seed_same_data(small):
+    again = store.memory()
+    generator.generate(again, "S")
+    assert generator.fingerprint(again) == generator.fingerprint(small)
+    other = store.memory()
+    generator.generate(other, "S", seed=generator.DEFAULT_SEED + 1)
+    assert generator.fingerprint(other)["expenses"] != generator.fingerprint(small)["expenses"]
+
+
+def test_scale_s_has_the_sizes_of_the_issue(small):
+    counts = {t: small.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLE_MODELS}
+    assert counts["projects"] == 10
+    assert counts["expenses"] + counts["exchanges"] + counts["trainings"] + counts["checkins"] == 10_000
+    assert counts["companies"] == 1_000
+    assert counts["sectors"] == 40
+    assert all(n > 0 for n in counts.values()), counts
+
+
+@pytest.mark.parametrize("table", list(TABLE_MODELS))
+def test_sampled_rows_validate_with_the_models(small, table):
+    model = TABLE_MODELS[table]
+    cur = small.execute(f"SELECT * FROM {table} USING SAMPLE 40 ROWS (reservoir, 1)")
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    assert rows
+    for row in rows:
+        model.model_validate({k: v for k, v in zip(names, row) if k in model.model_fields})
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame, cols: list[str], atol: float = 1e-6) -> None:
+    a, b = a.reset_index(drop=True)[cols].copy(), b.reset_index(drop=True)[cols].copy()
+    for df in (a, b):
+        if "as_of" in cols:
+            df["as_of"] = pd.to_datetime(df["as_of"]).astype("datetime64[ns]")
+    pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-9, atol=atol)
+
+
+KPI_COLUMNS = ["project_id", "code", "as_of", "actual", "records", "expected", "progress", "pace", "status",
+               "forecast", "required_rate_per_month", "days_left"]
+
+
+@pytest.mark.parametrize("day", DATES)
+def test_pandas_reference_agrees_on_every_kpi(small, frames, day):
+    _same(kpis.evaluate(small, [day]), ref.evaluate(frames, [day]), KPI_COLUMNS)
+
+
+@pytest.mark.parametrize("day", DATES)
+def test_pandas_reference_agrees_on_the_portfolio(small, frames, day):
+    ours = portfolio.overview(small, day)
+    _, theirs = ref.portfolio(frames, day)
+    statuses = [s for s in kpis.STATUS_ORDER if s in theirs]
+    _same(ours, theirs.fillna({s: 0 for s in statuses}), ["project_id", "planned", "spent", "elapsed_share",
+                                                         "burn_index"] + statuses, atol=0.011)
+
+
+@pytest.mark.parametrize("project", ["PRJ0002", "PRJ0007"])
+@pytest.mark.parametrize("day", DATES[1:3])
+def test_pandas_reference_agrees_on_a_project(small, frames, project, day):
+    _same(kpis.kpi_series(small, project, day), ref.kpi_series(frames, project, day),
+          ["code", "as_of", "actual", "expected"])
+    _same(budget.breakdown(small, project, day), ref.budget_breakdown(frames, project, day),
+          ["partner", "category", "planned", "spent"], atol=0.011)
+    ours, theirs = budget.burn_series(small, project, day), ref.burn_series(frames, project, day)
+    _same(ours, theirs, ["as_of", "spent", "planned_to_date", "burn_index"], atol=0.011)
+    s, r = budget.summary(small, project, day), ref.budget_summary(frames, project, day)
+    assert {k: s[k] for k in r} == pytest.approx(r, abs=0.011)
+
+
+def test_pandas_reference_agrees_on_gap_scores_and_partners(small):
+    t = pandas_market.load(small)
+    cols = ["rank", "sector_id", "demand_share", "supply_share", "gap_index", "coverage", "return_coefficient",
+            "c_demand", "c_supply_gap", "c_coverage", "c_weak_return", "score"]
+    _same(gaps.gap_scores(small), pandas_market.gap_scores(t), cols)
+    for sector in ("ELEC", "MECH.03"):
+        _same(partners.find_partners(small, sector_id=sector), pandas_market.find_partners(t, sector),
+              ["company_id", "level", "points", "match_score"])
+
+
+@pytest.mark.parametrize("day", DATES)
+def test_limit_queries_give_the_same_answers(small, day):
+    statuses = kpis.STATUS_ORDER
+    _same(portfolio.overview(small, day), limits.portfolio(small, day),
+          ["project_id", "planned", "spent", "burn_index"] + statuses)
+    start, end = kpis.require_project(small, "PRJ0004")
+    grid = kpis.month_grid(start, end, day)
+    theirs = limits.project_kpis(small, "PRJ0004", grid).sort_values(["code", "as_of"])
+    _same(kpis.evaluate(small, grid, project_ids=["PRJ0004"]), theirs, ["code", "as_of", "actual", "expected", "status"])
+    theirs = limits.project_budget(small, "PRJ0004", [day]).sort_values(["partner", "category"])
+    _same(budget.breakdown(small, "PRJ0004", day), theirs, ["partner", "category", "planned", "spent"])
+
+
+def test_generated_facts_are_current(small):
+    assert facts.fresh(small)
