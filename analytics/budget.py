@@ -15,6 +15,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from analytics import facts
 from analytics.kpis import month_grid
 from analytics.models.codes import COST_CATEGORIES
 from analytics.projects import require_project
@@ -30,12 +31,15 @@ FORMULAS = {
     "burn index line": f"starts after the first {MIN_DAYS_FOR_BURN_LINE} days, when a single invoice no longer dominates",
 }
 
-_SPENT_AT_DATES = """
+def _spent_at_dates(is_fresh: bool) -> str:
+    """Spent per as-of date, partner and category (with the E rows) from the daily expense facts
+    (analytics.facts), which hold the same exact decimal sums as the expenses."""
+    return f"""
     WITH t AS (SELECT CAST(unnest($dates) AS DATE) AS as_of),
     p AS (SELECT * FROM projects WHERE project_id = $project),
     direct AS (
         SELECT t.as_of, e.partner, e.category, sum(e.amount) AS spent
-        FROM t JOIN expenses e ON e.project_id = $project AND e.spent_on <= t.as_of
+        FROM t JOIN {facts.daily(facts.EXPENSE_GRAIN, is_fresh)} e ON e.project_id = $project AND e.d <= t.as_of
         GROUP BY ALL
     ),
     indirect AS (
@@ -44,14 +48,14 @@ _SPENT_AT_DATES = """
         GROUP BY d.as_of, d.partner
     )
     SELECT * FROM direct UNION ALL SELECT * FROM indirect
-"""
+    """
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, project_id: str, as_of: date) -> pd.DataFrame:
     """Planned and spent per partner and category at the as-of date (long form)."""
     require_project(con, project_id)
     sql = f"""
-    WITH spent AS ({_SPENT_AT_DATES}),
+    WITH spent AS ({_spent_at_dates(facts.fresh(con))}),
     planned AS (SELECT partner, category, amount FROM budget_lines WHERE project_id = $project)
     SELECT coalesce(pl.partner, s.partner) AS partner, coalesce(pl.category, s.category) AS category,
            CAST(coalesce(pl.amount, 0) AS DOUBLE) AS planned,
@@ -88,7 +92,7 @@ def summary(
     thresholds = thresholds or BurnThresholds()
     require_project(con, project_id)
     sql = f"""
-    WITH spent AS ({_SPENT_AT_DATES}),
+    WITH spent AS ({_spent_at_dates(facts.fresh(con))}),
     p AS (SELECT * FROM projects WHERE project_id = $project),
     totals AS (
         SELECT
@@ -141,7 +145,7 @@ def burn_series(con: duckdb.DuckDBPyConnection, project_id: str, as_of: date) ->
     if not grid:
         return pd.DataFrame(columns=["as_of", "spent", "planned_to_date", "burn_index"])
     sql = f"""
-    WITH spent AS ({_SPENT_AT_DATES}),
+    WITH spent AS ({_spent_at_dates(facts.fresh(con))}),
     t AS (SELECT CAST(unnest($dates) AS DATE) AS as_of),
     p AS (SELECT * FROM projects WHERE project_id = $project),
     planned AS (SELECT coalesce(sum(amount), 0) AS total FROM budget_lines WHERE project_id = $project)

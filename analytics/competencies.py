@@ -11,9 +11,9 @@ from typing import Literal
 
 import duckdb
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from analytics.market_filters import FIRMS, InvalidSelection, query, selection
+from analytics.market_filters import FIRMS, InvalidSelection, query, selection, validated
 
 Sort = Literal["strength", "name", "country"]
 SORT_LABELS = {"strength": "Strongest first", "name": "Name", "country": "Country, then name"}
@@ -62,10 +62,7 @@ def matrix(
 ) -> pd.DataFrame:
     """One page of the company × sector matrix in long form (level 0 where nothing is recorded).
     A page past the end is empty; company_count says how many pages there are."""
-    try:
-        p = MatrixPage(top_sector=top_sector or None, sort=sort, page=page, page_size=page_size)
-    except ValidationError as exc:
-        raise InvalidSelection("; ".join(f"{e['loc'][0]} {e.get('input')!r}: {e['msg']}" for e in exc.errors())) from None
+    p = validated(MatrixPage, top_sector=top_sector or None, sort=sort, page=page, page_size=page_size)
     f = selection(con, clusters=clusters, countries=countries)
     _require_top(con, p.top_sector)
     sql = f"""

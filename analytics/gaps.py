@@ -25,11 +25,11 @@ from typing import Literal
 
 import duckdb
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analytics.errors import ClusterBoardError
 from analytics.market_filters import (
-    DEMAND_WHERE, FIRMS, InvalidSelection, MarketFilters, describe, query, selection, sector_map,
+    DEMAND_WHERE, FIRMS, InvalidSelection, MarketFilters, describe, query, selection, sector_map, validated,
 )
 from analytics.sample import sample_counts as _all_sample_counts
 from analytics.returns import class_sql, fair_return_ctes
@@ -116,10 +116,9 @@ def formulas(weights: GapWeights | None = None, levels: LevelWeights | None = No
 def make_weights(**values) -> GapWeights:
     """Weights from sliders or arguments; all-zero or out-of-range weights become one clear message."""
     try:
-        return GapWeights(**values)
-    except ValidationError as exc:
-        raise InvalidSelection("score weights: " + "; ".join(
-            e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+        return validated(GapWeights, **values)
+    except InvalidSelection as exc:
+        raise InvalidSelection(f"score weights: {exc}") from None
 
 
 def _weights(value: GapWeights | dict | None) -> GapWeights:
@@ -260,20 +259,7 @@ def gap_scores(
         raise ClusterBoardError(f"granularity must be 'sub' or 'top', not {granularity!r}")
     f = selection(con, bsos=bsos, years=years, clusters=clusters, countries=countries)
     w = _weights(weights)
-    sql = _GAP_SQL.format(
-        sector_map=sector_map(granularity == "top"),
-        demand_where=DEMAND_WHERE.format(t="d"),
-        firms=FIRMS,
-        returns=fair_return_ctes(by_sector=True),
-        return_class=class_sql("return_coefficient"),
-    )
-    params = f.params() | {
-        "top": granularity == "top",
-        "level_weights": (levels or LevelWeights()).as_list(),
-        "coverage_target": float(w.coverage_target),
-        "w_demand": w.demand, "w_supply_gap": w.supply_gap, "w_coverage": w.coverage, "w_weak_return": w.weak_return,
-    }
-    df = query(con, sql, params)
+    df = query(con, *statement(f, w, levels, granularity))
     _require_shares(df, f)
     out = df[COLUMNS]
     out.attrs.update(demand_total=float(df["demand_total"].iloc[0]), capacity_total=float(df["capacity_total"].iloc[0]),
@@ -291,6 +277,27 @@ def summary(gaps: pd.DataFrame) -> dict:
         "sectors": len(gaps),
         "top": None if gaps["score"].isna().all() else gaps.loc[gaps["score"].idxmax(), "sector"],
     }
+
+
+def statement(filters: MarketFilters, weights: GapWeights, levels: LevelWeights | None = None,
+              granularity: Granularity = "sub") -> tuple[str, dict]:
+    """The one SQL statement behind gap_scores and its parameters, for callers that time or
+    explain it (the benchmark); run it with analytics.market_filters.query."""
+    sql = _GAP_SQL.format(
+        sector_map=sector_map(granularity == "top"),
+        demand_where=DEMAND_WHERE.format(t="d"),
+        firms=FIRMS,
+        returns=fair_return_ctes(by_sector=True),
+        return_class=class_sql("return_coefficient"),
+    )
+    params = filters.params() | {
+        "top": granularity == "top",
+        "level_weights": (levels or LevelWeights()).as_list(),
+        "coverage_target": float(weights.coverage_target),
+        "w_demand": weights.demand, "w_supply_gap": weights.supply_gap, "w_coverage": weights.coverage,
+        "w_weak_return": weights.weak_return,
+    }
+    return sql, params
 
 
 def _require_shares(df: pd.DataFrame, f: MarketFilters) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -47,23 +48,31 @@ class MarketFilters(BaseModel):
     @classmethod
     def of(cls, **values) -> "MarketFilters":
         """Build from raw values; a malformed value becomes one readable InvalidSelection."""
-        try:
-            return cls(**values)
-        except ValidationError as exc:
-            raise InvalidSelection("; ".join(_message(e) for e in exc.errors())) from None
+        return validated(cls, **values)
 
     def params(self) -> dict[str, list | None]:
         """SQL parameters: lists, or NULL for 'all'."""
         return {name: None if v is None else list(v) for name, v in self.model_dump().items()}
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], **values) -> M:
+    """The model built from user values, or one InvalidSelection naming each bad value and why."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise InvalidSelection("; ".join(_message(e) for e in exc.errors())) from None
+
+
 def _message(error: dict) -> str:
-    where = ".".join(str(p) for p in error["loc"][:1])
-    value = error.get("input")
     msg = error["msg"].removeprefix("Value error, ")
+    if not error["loc"]:  # a check across fields
+        return msg
     if error["type"] == "int_parsing":
-        msg = "is not a year"
-    return f"{where} {value!r}: {msg}"
+        msg = "is not a whole number"
+    return f"{error['loc'][0]} {error.get('input')!r}: {msg}"
 
 
 def _known(con: duckdb.DuckDBPyConnection, sql: str) -> list:

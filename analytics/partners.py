@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from analytics.errors import ClusterBoardError
 from analytics.gaps import gap_scores
-from analytics.market_filters import FIRMS, InvalidSelection, MarketFilters, query, selection
+from analytics.market_filters import FIRMS, InvalidSelection, MarketFilters, query, selection, validated
 
 LEVEL_NAMES = {0: "none", 1: "basic", 2: "proven", 3: "BSO-qualified"}
 
@@ -74,10 +74,7 @@ def formulas(points: MatchPoints | None = None) -> dict[str, str]:
 
 
 def _query(**values) -> PartnerQuery:
-    try:
-        q = PartnerQuery(**values)
-    except ValidationError as exc:
-        raise InvalidSelection("; ".join(f"{e['loc'][0]} {e.get('input')!r}: {e['msg']}" for e in exc.errors())) from None
+    q = validated(PartnerQuery, **values)
     # Countries go through the shared filter model, so codes are checked the same way everywhere.
     countries = MarketFilters.of(countries=q.countries).countries
     return q.model_copy(update={"countries": countries})

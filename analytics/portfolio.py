@@ -6,6 +6,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from analytics import facts
 from analytics.kpis import STATUS_ORDER, evaluate
 from analytics.settings import BurnThresholds, StatusThresholds
 
@@ -19,9 +20,15 @@ def kpi_matrix(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: StatusTh
 
 
 def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
-    """Planned, spent (with flat-rate indirect costs) and burn index for every project, in one query."""
+    """Planned, spent (with flat-rate indirect costs) and burn index for every project, in one query.
+
+    Spent comes from the monthly expense checkpoints (analytics.facts): all direct costs plus the
+    flat rate on A, C1, C2 and C3, the same exact decimal as summing every expense.
+    """
+    is_fresh = facts.fresh(con)
+    spent = facts.asof_sql(facts.EXPENSE_GRAIN, "(SELECT CAST($as_of AS DATE) AS as_of)", "TRUE", is_fresh)
     return con.execute(
-        """
+        f"""
         WITH p AS (
             SELECT project_id, start_date, end_date, indirect_rate,
                    date_diff('day', start_date, end_date) + 1 AS duration_days,
@@ -30,9 +37,8 @@ def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
             FROM projects
         ),
         spent AS (
-            SELECT e.project_id,
-                   sum(e.amount * CASE WHEN e.category IN ('A', 'C1', 'C2', 'C3') THEN 1 + p.indirect_rate ELSE 1 END) AS spent
-            FROM expenses e JOIN p USING (project_id) WHERE e.spent_on <= $as_of GROUP BY e.project_id
+            SELECT f.project_id, f.amount + f.indirect_base * p.indirect_rate AS spent
+            FROM ({spent}) f JOIN p USING (project_id)
         ),
         planned AS (SELECT project_id, sum(amount) AS planned FROM budget_lines GROUP BY project_id)
         SELECT p.project_id, CAST(coalesce(planned.planned, 0) AS DOUBLE) AS planned,
@@ -44,7 +50,7 @@ def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
         FROM p LEFT JOIN spent USING (project_id) LEFT JOIN planned USING (project_id)
         ORDER BY p.project_id
         """,
-        {"as_of": as_of},
+        {"as_of": as_of} | facts.asof_params([as_of], is_fresh),
     ).df()
 
 

@@ -58,6 +58,8 @@ forward.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabl
 leave.page_link("pages/report.py", label="Exit", icon=":material/close:",
                 query_params={"project": project, "as_of": day.isoformat()})
 
+if step == 1:  # the cover: the funder's acknowledgement and, where it applies, the sample-data notice
+    st.html(report_view.cover_banner(data))
 st.title(ui.md_escape(slide.title))  # titles quote project titles and KPI names
 if slide.subtitle:
     st.markdown(f"<p style='font-size:1.3rem;color:#7b8794;margin-top:-0.8rem'>{html.escape(slide.subtitle)}</p>",

@@ -16,6 +16,7 @@ from analytics import store, users
 from analytics.access import LOCAL_ADMIN, ROLES
 from analytics.commands.common import open_existing, print_json, print_table
 from analytics.errors import ClusterBoardError
+from analytics.settings import read_only_mode
 
 
 def add_parser(sub):
@@ -68,6 +69,9 @@ def _account(args, password: str | None) -> users.NewAccount:
 
 
 def run(args) -> int:
+    if args.action != "list" and read_only_mode():
+        raise ClusterBoardError("the server runs in public read-only mode (CLUSTERBOARD_READ_ONLY=1): "
+                                "accounts cannot be changed")
     con = open_existing(args, read_only=args.action == "list")
     if args.action != "list":
         store.migrate(con)  # a database from before accounts existed gets the tables first

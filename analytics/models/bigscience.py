@@ -45,7 +45,9 @@ class BsoDemand(Row):
     bso_id: Text = Field(description="Big Science organisation")
     sector_id: Text = Field(description="sector bought")
     year: int = Field(ge=1990, le=2100, description="procurement year")
-    demand_eur: float | None = Field(None, ge=0, description="procurement in EUR")
+    demand_eur: float | None = Field(None, ge=0, description=(
+        "procurement in EUR; where is_estimate, the seed estimates it as yearly procurement volume × ENRIITC "
+        "rank weight (6 - rank) / 15 × the BSO's technology profile, and source says so row by row"))
     tender_count: int | None = Field(None, ge=0, description="number of tenders")
     source: Source
     is_estimate: bool = Field(True, description="TRUE when the split by sector is estimated (no public split exists)")

@@ -14,6 +14,7 @@ from analytics.ui import components as ui
 from analytics.ui.state import connection
 
 REMOVED = "data_sample_removed"
+CONFIRM = "data_sample_confirm"
 
 
 def render_history(con: duckdb.DuckDBPyConnection, project: str | None) -> None:
@@ -73,5 +74,7 @@ def render_sample(con: duckdb.DuckDBPyConnection, actor: Actor, *, is_admin: boo
     if not is_admin:
         st.caption("Only an admin can remove the sample data.")
         return
-    if st.button(f"Remove {sum(counts.values()):,} sample rows…", icon=":material/delete:", key="sample_remove"):
+    st.button(f"Remove {sum(counts.values()):,} sample rows…", icon=":material/delete:", key="sample_remove",
+              on_click=st.session_state.__setitem__, args=(CONFIRM, True))
+    if st.session_state.pop(CONFIRM, False):  # asked for by the click's callback, so no rerun loses it
         _confirm(actor, counts)

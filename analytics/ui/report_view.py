@@ -6,6 +6,7 @@ and a downloaded file is always built afresh.
 """
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 from datetime import date
@@ -15,7 +16,7 @@ import streamlit as st
 
 from analytics import reports, settings
 from analytics.errors import ClusterBoardError
-from analytics.reports import document
+from analytics.reports import document, emblem
 from analytics.reports.blocks import Block, Chart, Section, Slide
 from analytics.reports.deck import deck_slides
 from analytics.reports.models import ReportData
@@ -51,6 +52,15 @@ def show_block(block: Block, *, large: bool = False) -> None:
         return
     st.html(f"<style>{document.block_stylesheet()}</style>"
             f"<div class='cb-present'>{document.block_html(block)}</div>")
+
+
+def cover_banner(data: ReportData) -> str:
+    """The EU flag with 'Funded by the European Union', and the sample-data notice."""
+    sample = (f"<div style='margin-top:0.8rem;padding:0.6rem 0.9rem;border:1.5px solid #b45309;background:#fff7ed;"
+              f"color:#7c2d12;border-radius:4px;font-size:1.05rem'>{html.escape(data.sample_note)}</div>"
+              if data.has_sample else "")
+    return (f"<div style='display:flex;align-items:center;gap:0.8rem;color:{emblem.BLUE};font-weight:bold;"
+            f"font-size:1.1rem'>{emblem.flag_svg(44)}<span>{emblem.ACKNOWLEDGEMENT_TITLE}</span></div>{sample}")
 
 
 def _file(con, project: str, formats: list[str], as_of: date, failures: dict) -> bytes:

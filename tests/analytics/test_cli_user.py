@@ -81,6 +81,14 @@ def test_refusals_exit_1_with_one_line(db_file, args, stdin, message):
     assert accounts(db_file) == []
 
 
+def test_read_only_mode_refuses_account_changes(db_file, monkeypatch):
+    monkeypatch.setenv("CLUSTERBOARD_READ_ONLY", "1")
+    out = cli("add", "bob", "--role", "viewer", "--no-password")
+    assert out.returncode == 1 and "public read-only mode" in out.stderr and "Traceback" not in out.stderr
+    assert cli("list").returncode == 0
+    assert accounts(db_file) == []
+
+
 def _read_until(fd: int, marker: bytes, timeout: float = 90) -> bytes:
     seen = b""
     deadline = time.monotonic() + timeout
