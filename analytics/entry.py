@@ -130,8 +130,9 @@ def update_kpi(con, actor: Actor, *, project_id: str, code: str, target: float, 
 
 
 def kpi_list(con, project_id: str) -> pd.DataFrame:
-    return con.execute("SELECT code, name, unit, measure FROM kpis WHERE project_id = ? ORDER BY code",
-                       [project_id]).df()
+    """A project's KPIs, the manual ones (fed by check-ins) first."""
+    return con.execute("SELECT code, name, unit, measure FROM kpis WHERE project_id = ? "
+                       "ORDER BY measure <> 'manual', code", [project_id]).df()
 
 
 def milestones(con, project_id: str, code: str) -> list[dict]:

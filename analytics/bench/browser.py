@@ -24,14 +24,15 @@ def _memory_mb(pid: int) -> dict[str, float]:
     return {"peak_mb": fields.get("VmHWM"), "rss_mb": fields.get("VmRSS")}
 
 
-def render_pages(db_path: Path, project: str, day: date, *, repeats: int = 3) -> dict:
+def render_pages(db_path: Path, project: str, day: date, *, repeats: int = 2) -> dict:
     """Seconds from opening each page to its finished render (median of ``repeats`` after one
     warm-up visit per page), any error shown, and the server's memory afterwards."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, wait_for_app
 
-    proc, url, log_path = start_server(db_path)
+    # no file watcher: the benchmark's server is not being edited, and watching the tree costs CPU
+    proc, url, log_path = start_server(db_path, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"})
     pages: dict[str, dict] = {}
     try:
         with sync_playwright() as p:

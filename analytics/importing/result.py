@@ -42,10 +42,10 @@ class ImportResult:
                             columns=PROBLEM_COLUMNS)
 
     def summary(self) -> str:
+        rows = f"{self.rows_read:,} row{'' if self.rows_read == 1 else 's'}"
         if self.problems:
-            return (f"{self.file_name}: {len(self.problems):,} problem(s) in {self.rows_read:,} rows; "
-                    "nothing was written")
+            return f"{self.file_name}: {len(self.problems):,} problem(s) in {rows}; nothing was written"
         verb = "would insert" if self.dry_run else "inserted"
-        return (f"{self.file_name}: {self.rows_read:,} rows read; {verb} {self.inserted:,}, "
+        return (f"{self.file_name}: {rows} read; {verb} {self.inserted:,}, "
                 f"{'would update' if self.dry_run else 'updated'} {self.updated:,}, "
                 f"{self.same:,} already as in the file")

@@ -21,7 +21,7 @@ def render_export(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                "as formulas; the import removes it again."
                + ("" if projects is None else f" Your account exports the rows of {', '.join(projects) or 'no project'} "
                   "and the shared reference data."))
-    left, middle, right = st.columns([2, 1, 1])
+    left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
     table = left.selectbox("Table", list(TABLE_MODELS), format_func=table_title, key="export_table")
     fmt = middle.segmented_control("Format", exporting.FORMATS, default="csv", key="export_format",
                                    format_func=str.upper) or "csv"
@@ -40,7 +40,7 @@ def render_templates() -> None:
     st.caption("Fill a template in your spreadsheet program and load it on the Import tab. The column "
                "names are the table's; the workbook carries the help below as comments and a dictionary sheet. "
                "The whole dictionary, with the formats the import reads, is `data/dictionary.md`.")
-    left, csv_col, xlsx_col = st.columns([2, 1, 1])
+    left, csv_col, xlsx_col = st.columns([2, 1, 1], vertical_alignment="bottom")
     table = left.selectbox("Table", list(TABLE_MODELS), format_func=table_title, key="template_table")
     csv_col.download_button("CSV template", data=lambda: templates.template_csv(table), width="stretch",
                             file_name=f"{table}-template.csv", mime=MIME["csv"], icon=":material/download:",

@@ -64,7 +64,8 @@ def _ready(con, actor: Actor, key: tuple, upload, sheet, encoding, result: Impor
         st.info("The database already holds everything in this file: importing it would change nothing.",
                 icon=":material/check_circle:")
         return
-    label = f"Import {result.inserted + result.updated:,} rows into {table}"
+    count = result.inserted + result.updated
+    label = f"Import {count:,} row{'' if count == 1 else 's'} into {table}"
     # The click only asks (a callback survives any rerun before the page gets here); the import
     # itself runs below, in the page, where its progress bar can show.
     st.button(label, type="primary", icon=":material/upload:", disabled=not can_write, key="import_commit",
@@ -91,8 +92,8 @@ def render(con: duckdb.DuckDBPyConnection, actor: Actor, *, can_write: bool) -> 
     limit = st.get_option("server.maxUploadSize")
     left, right = st.columns([2, 1])
     table = left.selectbox("Table to load into", list(TABLE_MODELS), format_func=table_title, key="import_table")
-    encoding = right.selectbox("Character encoding (CSV)", [None, *CHOICES], key="import_encoding",
-                               format_func=lambda e: "Detect automatically" if e is None else LABELS[e],
+    encoding = right.selectbox("Character encoding (CSV)", ["", *CHOICES], key="import_encoding",
+                               format_func=lambda e: LABELS[e] if e else "Detect automatically",
                                help="Detected from the text; choose one only if names look wrong in the preview.")
     upload = st.file_uploader(
         "CSV or Excel file", type=["csv", "txt", "xlsx"], key=f"import_upload_{st.session_state.get(UPLOADS, 0)}",
@@ -107,7 +108,7 @@ def render(con: duckdb.DuckDBPyConnection, actor: Actor, *, can_write: bool) -> 
     if len(sheets) > 1:
         default = next((i for i, s in enumerate(sheets) if s.strip().lower() == table), 0)
         sheet = st.selectbox("Sheet", sheets, index=default, key="import_sheet")
-    key = (upload.file_id, table, sheet, encoding)
+    key = (upload.file_id, table, sheet, encoding or None)
     result = _check(con, actor, key, upload)
     if result.description:
         st.caption(f"Read as {ui.md_escape(result.description)}.")

@@ -35,7 +35,7 @@ def test_dry_run_then_import_then_export(db_path, tmp_path):
     good.write_text("project_id;code;checked_on;value;confidence\nCE4BIG;SPL;30.09.2021;3,5;on track\n", encoding="utf-8")
     dry = _cli("import", "checkins", str(good), "--dry-run", db=db_path)
     assert dry.returncode == 0 and dry.stdout.strip() == (
-        "checkins.csv: 1 rows read; would insert 1, would update 0, 0 already as in the file (dry run: nothing written)")
+        "checkins.csv: 1 row read; would insert 1, would update 0, 0 already as in the file (dry run: nothing written)")
     wet = _cli("import", "checkins", str(good), db=db_path)
     assert wet.returncode == 0 and "inserted 1" in wet.stdout
     out = tmp_path / "export"

@@ -52,12 +52,34 @@ def test_upload_errors_fix_import_then_the_kpi_page(data_server, page, tmp_path)
     assert page.get_by_test_id("stDataFrame").first.is_visible()
     screenshot(page, SCREENSHOTS / "data-upload-errors.png")
 
-    bad.write_text(FIXED, encoding="utf-8")
-    _upload(page, bad)
-    page.get_by_role("button", name="Import 1 rows into checkins").click()
+    fixed = tmp_path / "checkins-fixed.csv"
+    fixed.write_text(FIXED, encoding="utf-8")
+    _upload(page, fixed)
+    page.get_by_role("button", name="Import 1 row into checkins").click()
     page.get_by_text("inserted 1").wait_for()
     wait_for_app(page)
     screenshot(page, SCREENSHOTS / "data-upload-imported.png")
 
     open_page(page, f"{data_server}/kpis?project=CE4BIG&as_of=2021-10-31", "kpis-CE4BIG-after-import")
     assert "3 of 4" in page.get_by_test_id("stMetricValue").all_inner_texts()
+
+
+@pytest.mark.parametrize("tab", ["Enter updates", "Export", "Templates", "History", "Sample data"])
+def test_every_tab_renders(data_server, page, tab):
+    open_page(page, f"{data_server}/data?project=CE4BIG&as_of=2021-10-31", "data-CE4BIG")
+    page.get_by_role("tab", name=tab).click()
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    screenshot(page, SCREENSHOTS / f"data-tab-{tab.lower().replace(' ', '-')}.png")
+
+
+def test_an_export_downloads_on_click(data_server, page):
+    open_page(page, f"{data_server}/data?project=CE4BIG&as_of=2021-10-31", "data-CE4BIG")
+    page.get_by_role("tab", name="Export").click()
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download projects.csv").click()
+    text = download.value.path().read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("project_id,title,programme,")
+    assert "CE4BIG,\"Cluster Excellence for Business, Innovation and Growth in the health sector\"" in text

@@ -41,7 +41,7 @@ def test_upload_see_errors_fix_import_and_see_the_number_on_the_kpi_page(app, se
     assert [m.value for m in at.metric] == ["1", "0", "0"]
     at.button(key="import_commit").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith(md_escape("checkins.csv: 1 rows read; inserted 1"))
+    assert at.success[0].value.startswith(md_escape("checkins.csv: 1 row read; inserted 1"))
     con = duckdb.connect(str(seeded_db_file))
     assert con.execute("SELECT value FROM checkins WHERE code = 'SPL' AND checked_on = '2021-09-30'").fetchone() == (3.0,)
     assert con.execute("SELECT result FROM import_log").fetchall() == [("ok",)]
