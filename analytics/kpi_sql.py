@@ -55,6 +55,7 @@ COLUMNS = {
     "days_left": "date_diff('day', v.as_of, v.due)",
 }
 CHECKIN_COLUMNS = {"last_update_on", "confidence", "checkin_note", "checkin_on"}
+STATUSES = ("not_started", "achieved", "on_track", "at_risk", "off_track", "overdue")  # as kpis.STATUS_ORDER
 
 
 def _names(aggregate: str) -> list[str]:
@@ -180,6 +181,14 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str]) -> str
     FROM paced v {checkin_join}
     ORDER BY v.project_id, v.code, v.as_of
     """
+
+
+def status_counts_sql(*, filtered: bool, is_fresh: bool) -> str:
+    """Per project: its KPIs by status at one date, and whether any KPI is sample data."""
+    counts = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
+    inner = evaluation_sql(filtered=filtered, is_fresh=is_fresh, columns=["project_id", "status", "is_sample"])
+    return f"""SELECT project_id, {counts}, count(*) AS kpis, bool_or(is_sample) AS has_sample_kpis
+               FROM ({inner}) GROUP BY project_id ORDER BY project_id"""
 
 
 def partner_breakdown_sql(is_fresh: bool) -> str:

@@ -69,14 +69,34 @@ def evaluate(
 ) -> pd.DataFrame:
     """Every KPI of the given projects (all when None), evaluated at each date; all of
     kpi_sql.COLUMNS unless fewer are asked for (fewer columns: less to compute and convert)."""
+    params = _params(con, dates, project_ids, thresholds)
+    sql = kpi_sql.evaluation_sql(filtered=project_ids is not None, is_fresh=params.pop("_fresh"),
+                                 columns=list(columns or kpi_sql.COLUMNS))
+    return con.execute(sql, params).df()
+
+
+def _params(con, dates, project_ids, thresholds) -> dict:
+    """The evaluation's parameters (and, under _fresh, whether the stored facts can be read)."""
     thresholds = thresholds or StatusThresholds()
     is_fresh = facts.fresh(con)
-    params = {"dates": list(dates), "on_track": thresholds.on_track, "at_risk": thresholds.at_risk}
+    params = {"dates": list(dates), "on_track": thresholds.on_track, "at_risk": thresholds.at_risk, "_fresh": is_fresh}
     params |= facts.asof_params(list(dates), is_fresh)
     if project_ids is not None:
         params["projects"] = list(project_ids)
-    sql = kpi_sql.evaluation_sql(filtered=project_ids is not None, is_fresh=is_fresh,
-                                 columns=list(columns or kpi_sql.COLUMNS))
+    return params
+
+
+def status_counts(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    *,
+    project_ids: list[str] | None = None,
+    thresholds: StatusThresholds | None = None,
+) -> pd.DataFrame:
+    """Per project with KPIs: how many are in each status at the date (STATUS_ORDER columns),
+    ``kpis`` in all, and ``has_sample_kpis``. Counted in SQL: the portfolio needs no KPI rows."""
+    params = _params(con, [as_of], project_ids, thresholds)
+    sql = kpi_sql.status_counts_sql(filtered=project_ids is not None, is_fresh=params.pop("_fresh"))
     return con.execute(sql, params).df()
 
 

@@ -17,18 +17,14 @@ from datetime import date
 import duckdb
 
 from analytics.reports import fmt
-from analytics.reports.blocks import Chart, Metric, Metrics, Section, Slide, Table
+from analytics.reports.blocks import Metric, Metrics, Section, Slide, Table
+from analytics.reports.outline import chart
 
 log = logging.getLogger("clusterboard.reports")
 
 
 def _module(name: str):
     return importlib.import_module(f"analytics.{name}")
-
-
-def _chart(fig) -> Chart:
-    fig.update_layout(title_text=None, margin_t=28)  # the slide title names it
-    return Chart(figure=fig)
 
 
 def participation(con, project: str, as_of: date, start: date, end: date):
@@ -43,7 +39,7 @@ def participation(con, project: str, as_of: date, start: date, end: date):
     blocks = [metrics]
     visits = exchanges.bso_visits(con, [project], as_of)
     if not visits.empty:
-        blocks.append(_chart(charts.bso_visits_bars(visits)))
+        blocks.append(chart(charts.bso_visits_bars(visits)))
     sample = exchanges.sample_rows(con, [project])
     slide = Slide(title="Exchanges and missions", subtitle=f"Finished on or before {fmt.day(as_of)}", blocks=blocks,
                   sample=bool(sample))
@@ -72,7 +68,7 @@ def label_ladder(con, project: str, as_of: date, start: date, end: date):
     chart_slide = None
     if not history.empty:
         fig = charts.label_timeline(history, clusters=status["organisation"].tolist(), start=start, end=end, as_of=as_of)
-        chart_slide = Slide(title="Label history and validity", blocks=[_chart(fig)], sample=bool(history["is_sample"].any()))
+        chart_slide = Slide(title="Label history and validity", blocks=[chart(fig)], sample=bool(history["is_sample"].any()))
     sample = {"label_awards": int(history["is_sample"].sum())} if not history.empty and history["is_sample"].any() else {}
     slides = [Slide(title="Cluster Management Excellence labels", subtitle="Bronze, then silver 18 months on, then gold",
                     blocks=blocks, sample=bool(sample))] + ([chart_slide] if chart_slide else [])
@@ -95,7 +91,7 @@ def deliverable_schedule(con, project: str, as_of: date, start: date, end: date)
     fig = charts.deliverables_timeline(schedule, start=start, end=end, as_of=as_of)
     sample_n = int(schedule["is_sample"].sum())
     slide = Slide(title="Deliverables and milestones", subtitle=f"Status on {fmt.day(as_of)}",
-                  blocks=[metrics, _chart(fig)], sample=bool(sample_n))
+                  blocks=[metrics, chart(fig)], sample=bool(sample_n))
     return Section(key="deliverables", title="Deliverables", slides=[slide]), ({"deliverables": sample_n} if sample_n else {}), False
 
 
@@ -116,7 +112,7 @@ def big_science_gaps(con, project: str, as_of: date, start: date, end: date):
         Slide(title="Where the Big Science market is under-served",
               subtitle=f"{s['under_supplied']} of {s['sectors']} sectors under-supplied; all BSOs, all years, all clusters",
               blocks=[table], sample=bool(sample)),
-        Slide(title="Gap score by sector", blocks=[_chart(charts.gap_score_bars(scores))], sample=bool(sample)),
+        Slide(title="Gap score by sector", blocks=[chart(charts.gap_score_bars(scores))], sample=bool(sample)),
     ]
     return Section(key="gaps", title="Big Science market gaps", slides=slides), sample, False
 

@@ -13,7 +13,7 @@ from analytics.reports.models import BudgetLine, KpiRow, ReportData
 KPIS_PER_SLIDE = 8  # a KPI table slide stays legible in large type
 
 
-def _chart(fig, caption: str | None = None) -> Chart:
+def chart(fig, caption: str | None = None) -> Chart:
     # The slide title names the chart; the builder's own title would say it twice.
     fig.update_layout(title_text=None, margin_t=28)
     return Chart(figure=fig, caption=caption)
@@ -95,7 +95,7 @@ def kpis_at_a_glance(r: ReportData) -> Section:
                             sample=any(_sample(k) for k in chunk)))
     if r.kpis:
         slides.append(Slide(title="Progress towards target", subtitle="(actual − baseline) ÷ (target − baseline); bars capped at 150 %",
-                            blocks=[_chart(figures.progress(r))], sample=any(_sample(k) for k in r.kpis)))
+                            blocks=[chart(figures.progress(r))], sample=any(_sample(k) for k in r.kpis)))
     return Section(key="kpis", title="Key performance indicators", slides=slides)
 
 
@@ -122,7 +122,7 @@ def kpi_progress(r: ReportData) -> Section:
     slides = [
         Slide(title=f"{k.code}: {k.name}",
               subtitle=k.measure_title + (" · placeholder target" if k.is_placeholder else ""),
-              blocks=[_kpi_metrics(k), _chart(figures.burnup(r, k.code))],
+              blocks=[_kpi_metrics(k), chart(figures.burnup(r, k.code))],
               sample=_sample(k), notes=_kpi_note(k))
         for k in r.kpis
     ]
@@ -152,16 +152,16 @@ def budget(r: ReportData) -> Section:
         Metric(label="EU contribution", value=fmt.eur(b.eu_contribution), note=f"at {fmt.percent(b.eu_rate)}, FSTP at 100 %"),
     ])
     slides = [Slide(title="Budget overview", subtitle=f"Spent against planned as of {fmt.day(r.as_of)}",
-                    blocks=[metrics] + ([_chart(figures.burn_over_time(r))] if r.burn_series else []), sample=sample)]
+                    blocks=[metrics] + ([chart(figures.burn_over_time(r))] if r.burn_series else []), sample=sample)]
     for dimension, lines, first in (("category", r.budget_by_category, "Category"), ("partner", r.budget_by_partner, "Partner")):
         if lines:  # a project without budget lines yet has only the overview
             slides.append(Slide(title=f"Budget by {'cost category' if dimension == 'category' else 'partner'}",
-                                blocks=[_chart(figures.planned_vs_spent(r, dimension)), budget_table(lines, first)],
+                                blocks=[chart(figures.planned_vs_spent(r, dimension)), budget_table(lines, first)],
                                 sample=sample))
     if r.burn_series:
         slides.append(Slide(title="Burn index over time",
                             subtitle=f"(spent ÷ planned) ÷ (time elapsed ÷ duration); flagged below {r.burn_low:g} or above {r.burn_high:g}",
-                            blocks=[_chart(figures.burn_index(r))], sample=sample))
+                            blocks=[chart(figures.burn_index(r))], sample=sample))
     return Section(key="budget", title="Budget", slides=slides)
 
 
