@@ -21,19 +21,12 @@ def remove_sample_data(con: duckdb.DuckDBPyConnection, actor: Actor) -> dict[str
     counts = sample_counts(con)
     if not counts:
         return {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with loader.transaction(con):
         for table in reversed(TABLE_MODELS):  # rows that refer to others go first
             if table not in counts:
                 continue
-            info = loader.table_info(con, table)
-            project = "t.project_id" if "project_id" in info.types else "NULL"
-            con.execute(
-                loader.CHANGE_LOG_INSERT + f"""SELECT ?, 'remove_sample', NULL, ?, {project},
-                    {loader.row_key_sql(info.key, 't')}, 'delete', to_json(t), NULL FROM {table} t WHERE t.is_sample""",
-                [actor.name, table],
-            )
-            con.execute(f"DELETE FROM {table} WHERE is_sample")
+            loader.delete_logged(con, loader.table_info(con, table), "t.is_sample", [],
+                                 loader.Change(actor.name, "remove_sample"))
         orphans = loader.dangling_references(con)
         if orphans:
             raise ClusterBoardError("sample data not removed: real rows still refer to sample rows: "
@@ -46,8 +39,4 @@ def remove_sample_data(con: duckdb.DuckDBPyConnection, actor: Actor) -> dict[str
              + ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))],
         )
         loader.after_write(con, set(counts))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return counts

@@ -57,35 +57,21 @@ def save_row(con: duckdb.DuckDBPyConnection, table: str, values: dict, *, actor:
         problems = loader.stage_problems(con, info, FORM, set())
         if problems:
             return Saved(problems=problems)
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with loader.transaction(con):
             counts = loader.classify(con, info, info.non_key)
             new_key = con.execute(f"SELECT {', '.join(info.key)} FROM {loader.stage_name(table)}").fetchone()
             if replaces and tuple(replaces[k] for k in info.key) != tuple(new_key):
                 _delete(con, info, replaces, actor)
             loader.write_classified(con, info, info.non_key, Change(actor.name, FORM, log_inserts=True))
             loader.after_write(con, {table})
-            con.execute("COMMIT")
-        except duckdb.TransactionException:
-            con.execute("ROLLBACK")
-            raise ClusterBoardError("someone else saved a change at the same moment; nothing was saved, "
-                                    "please try again") from None
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     finally:
         loader.drop_stages(con, [table])
     return Saved("inserted" if counts.inserted else "updated" if counts.updated else "unchanged")
 
 
 def _delete(con, info: loader.TableInfo, key: dict, actor: Actor) -> None:
-    where = " AND ".join(f"t.{k} = ?" for k in info.key)
-    params = [key[k] for k in info.key]
-    project = "t.project_id" if "project_id" in info.types else "NULL"
-    con.execute(loader.CHANGE_LOG_INSERT + f"""SELECT ?, ?, NULL, ?, {project}, {loader.row_key_sql(info.key, 't')},
-                    'delete', to_json(t), NULL FROM {info.name} t WHERE {where}""",
-                [actor.name, FORM, info.name] + params)
-    con.execute(f"DELETE FROM {info.name} t WHERE {where}", params)
+    loader.delete_logged(con, info, " AND ".join(f"t.{k} = ?" for k in info.key), [key[k] for k in info.key],
+                         Change(actor.name, FORM))
 
 
 def delete_row(con: duckdb.DuckDBPyConnection, table: str, key: dict, *, actor: Actor) -> Saved:
@@ -94,14 +80,9 @@ def delete_row(con: duckdb.DuckDBPyConnection, table: str, key: dict, *, actor: 
         return Saved(problems=[Problem(FORM, None, None, None, f"no such row in {table}: it was deleted meanwhile")])
     require_write(actor, f"edit {table}", [current.get("project_id")], con=con)
     info = loader.table_info(con, table)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with loader.transaction(con):
         _delete(con, info, key, actor)
         loader.after_write(con, {table})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return Saved("deleted")
 
 

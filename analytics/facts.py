@@ -39,12 +39,16 @@ class Grain:
     monthly: str
     keys: tuple[str, ...]  # the checkpoints' grain; the daily rows add partner (and category)
     values: tuple[tuple[str, str, str], ...]  # (column, expression over daily rows, 'sum' or 'max')
+    order: str  # how the daily rows are laid out: what their readers filter on most
 
 
 MEASURE_GRAIN = Grain(
     "measure_daily", "measure_monthly", ("measure", "project_id"),
     (("events", "events", "sum"), ("amount", "amount", "sum"), ("new_in_project", "new_in_project", "sum"),
      ("last_d", "d", "max")),
+    # by date: the portfolio reads a few days of every project; a project's page reads one project
+    # in any case (a full scan of the narrow project column is cheap next to the tail's width)
+    "d, project_id",
 )
 EXPENSE_GRAIN = Grain(
     "expense_daily", "expense_monthly", ("project_id",),
@@ -53,6 +57,7 @@ EXPENSE_GRAIN = Grain(
      ("indirect_base", "CASE WHEN category IN ('A', 'C1', 'C2', 'C3') THEN amount ELSE 0 END", "sum"),
      ("fstp", "CASE WHEN category = 'D1' THEN amount ELSE 0 END", "sum"),
      ("last_d", "d", "max")),
+    "project_id, d",  # by project: the budget page reads a project's whole history, per partner
 )
 
 
@@ -147,7 +152,7 @@ def _refresh(con: duckdb.DuckDBPyConnection, family: Family, projects: list[str]
     grain = family.grain
     con.execute(f"DELETE FROM {grain.daily} WHERE {scope}", params)
     con.execute(f"INSERT INTO {grain.daily} SELECT * FROM ({family.daily_sql(_project_filter(projects))}) "
-                "ORDER BY project_id, d", params)
+                f"ORDER BY {grain.order}", params)
     con.execute(f"DELETE FROM {grain.monthly} WHERE {scope}", params)
     con.execute(f"INSERT INTO {grain.monthly} SELECT * FROM ({_monthly_sql(grain, scope)}) "
                 "ORDER BY project_id, month_end", params)
@@ -207,10 +212,10 @@ def after_write(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Build every fact from scratch (after a bulk load that bypassed the loader), each grain in
-    one sorted insert so a project's rows sit together and its reads skip the rest."""
+    one sorted insert, so the readers' filters skip whole row groups."""
     for grain in (MEASURE_GRAIN, EXPENSE_GRAIN):
         con.execute(f"DELETE FROM {grain.daily}")
-        con.execute(f"INSERT INTO {grain.daily} SELECT * FROM {_inline_daily(grain)} ORDER BY project_id, d")
+        con.execute(f"INSERT INTO {grain.daily} SELECT * FROM {_inline_daily(grain)} ORDER BY {grain.order}")
         con.execute(f"DELETE FROM {grain.monthly}")
         con.execute(f"INSERT INTO {grain.monthly} SELECT * FROM ({_monthly_sql(grain, 'TRUE')}) "
                     "ORDER BY project_id, month_end")
@@ -233,13 +238,19 @@ def daily(grain: Grain, is_fresh: bool) -> str:
     return grain.daily if is_fresh else _inline_daily(grain)
 
 
+def _windows(dates: list[date]) -> list[tuple[date, date]]:
+    """(checkpoint, date) for every date that is not itself a checkpoint: the daily rows to add."""
+    return sorted({(_cut(d), d) for d in dates if _cut(d) < d})
+
+
 def asof_params(dates: list[date], is_fresh: bool) -> dict:
-    """The bounds asof_sql needs as constants, so the scans skip what no date can use."""
+    """The constants asof_sql needs, so the scans skip what no date can use."""
     hi = {"facts_hi": max(dates, default=date.min)}
     if not is_fresh:
         return hi
     cuts = [_cut(d) for d in dates] or [date.min]
-    return hi | {"facts_lo": min(cuts), "facts_cut_hi": max(cuts)}
+    windows = {f"facts_w{i}_{end}": day for i, w in enumerate(_windows(dates)) for end, day in zip(("lo", "hi"), w)}
+    return hi | {"facts_lo": min(cuts), "facts_cut_hi": max(cuts)} | windows
 
 
 def _cut(day: date) -> date:
@@ -248,13 +259,14 @@ def _cut(day: date) -> date:
     return day if following.day == 1 else day.replace(day=1) - timedelta(days=1)
 
 
-def asof_sql(grain: Grain, dates: str, where: str, is_fresh: bool) -> str:
-    """SELECT as_of, <keys>, <values>: each key's cumulative values at every date of ``dates`` (a
-    relation with an ``as_of`` column). ``where`` filters on the keys (measure, project_id).
-    Parameters: asof_params(dates).
+def asof_sql(grain: Grain, rel: str, where: str, is_fresh: bool, dates: list[date]) -> str:
+    """SELECT as_of, <keys>, <values>: each key's cumulative values at every date of ``rel`` (a
+    relation with an ``as_of`` column holding ``dates``). ``where`` filters on the keys (measure,
+    project_id). Parameters: asof_params(dates).
 
     The checkpoint at as_of when it is a month end, else at the end of the month before (the last
-    checkpoint when the records ended earlier), plus the daily rows after it up to as_of.
+    checkpoint when the records ended earlier), plus the daily rows after it up to as_of. The
+    daily rows are stored by date, so the few days after the checkpoints are read, not the rest.
     """
     keys = ", ".join(grain.keys)
     cols = ", ".join(col for col, _, _ in grain.values)
@@ -262,20 +274,22 @@ def asof_sql(grain: Grain, dates: str, where: str, is_fresh: bool) -> str:
     combine = ", ".join(f"{op}({col}) AS {col}" for col, _, op in grain.values)
     if not is_fresh:
         return f"""SELECT t.as_of, {keys}, {", ".join(f"{op}({expr}) AS {col}" for col, expr, op in grain.values)}
-                   FROM {dates} t JOIN {_inline_daily(grain)} f ON f.d <= t.as_of
+                   FROM {rel} t JOIN {_inline_daily(grain)} f ON f.d <= t.as_of
                    WHERE {where} AND f.d <= $facts_hi GROUP BY ALL"""
+    windows = " OR ".join(f"(f.d > $facts_w{i}_lo AND f.d <= $facts_w{i}_hi)" for i in range(len(_windows(dates))))
+    tail = f"""
+            UNION ALL
+            SELECT c.as_of, {keys}, {exprs} FROM cuts c JOIN {grain.daily} f ON f.d > c.cut AND f.d <= c.as_of
+            WHERE {where} AND ({windows})""" if windows else ""
     return f"""
         WITH cuts AS (SELECT as_of, CASE WHEN as_of = last_day(as_of) THEN as_of
                                          ELSE CAST(date_trunc('month', as_of) - INTERVAL 1 DAY AS DATE) END AS cut
-                      FROM {dates})
+                      FROM {rel})
         SELECT as_of, {keys}, {combine} FROM (
             SELECT c.as_of, {keys}, {cols} FROM cuts c JOIN {grain.monthly} m ON m.month_end = c.cut
-            WHERE {where} AND m.month_end BETWEEN $facts_lo AND $facts_cut_hi
+            WHERE {where} AND m.month_end BETWEEN $facts_lo AND least($facts_cut_hi, $facts_hi)
             UNION ALL
             SELECT c.as_of, {keys}, {cols} FROM cuts c JOIN {grain.monthly} m ON m.month_end < c.cut
-            WHERE {where} AND m.is_last AND m.month_end < $facts_cut_hi
-            UNION ALL
-            SELECT c.as_of, {keys}, {exprs} FROM cuts c JOIN {grain.daily} f ON f.d > c.cut AND f.d <= c.as_of
-            WHERE {where} AND f.d > $facts_lo AND f.d <= $facts_hi
+            WHERE {where} AND m.is_last AND m.month_end < $facts_cut_hi{tail}
         ) GROUP BY ALL
     """

@@ -70,7 +70,7 @@ def _live_sql(names: list[str], where: str) -> str:
     return f"SELECT * FROM ({events_sql(names)}) WHERE {where}"
 
 
-def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str]) -> str:
+def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates: list) -> str:
     """One row per KPI and as-of date, with the requested COLUMNS."""
     where = "list_contains($projects, project_id)" if filtered else "TRUE"
     with_checkins = bool(CHECKIN_COLUMNS & set(columns))
@@ -92,7 +92,7 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str]) -> str
         FROM kpis k JOIN projects p USING (project_id)
         WHERE {where.replace('project_id', 'k.project_id')}
     ),
-    pre AS ({facts.asof_sql(facts.MEASURE_GRAIN, "t", where, is_fresh)}),
+    pre AS ({facts.asof_sql(facts.MEASURE_GRAIN, "t", where, is_fresh, dates)}),
     latest AS (  -- grouped before meeting the KPIs: one row per measure, project, code and date
         SELECT e.measure, e.project_id, e.code, t.as_of, arg_max(e.amount, e.d) AS amount, max(e.d) AS d,
                count(*) AS records
@@ -183,10 +183,11 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str]) -> str
     """
 
 
-def status_counts_sql(*, filtered: bool, is_fresh: bool) -> str:
+def status_counts_sql(*, filtered: bool, is_fresh: bool, dates: list) -> str:
     """Per project: its KPIs by status at one date, and whether any KPI is sample data."""
     counts = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
-    inner = evaluation_sql(filtered=filtered, is_fresh=is_fresh, columns=["project_id", "status", "is_sample"])
+    inner = evaluation_sql(filtered=filtered, is_fresh=is_fresh, columns=["project_id", "status", "is_sample"],
+                           dates=dates)
     return f"""SELECT project_id, {counts}, count(*) AS kpis, bool_or(is_sample) AS has_sample_kpis
                FROM ({inner}) GROUP BY project_id ORDER BY project_id"""
 

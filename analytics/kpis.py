@@ -71,7 +71,7 @@ def evaluate(
     kpi_sql.COLUMNS unless fewer are asked for (fewer columns: less to compute and convert)."""
     params = _params(con, dates, project_ids, thresholds)
     sql = kpi_sql.evaluation_sql(filtered=project_ids is not None, is_fresh=params.pop("_fresh"),
-                                 columns=list(columns or kpi_sql.COLUMNS))
+                                 columns=list(columns or kpi_sql.COLUMNS), dates=list(dates))
     return con.execute(sql, params).df()
 
 
@@ -96,7 +96,7 @@ def status_counts(
     """Per project with KPIs: how many are in each status at the date (STATUS_ORDER columns),
     ``kpis`` in all, and ``has_sample_kpis``. Counted in SQL: the portfolio needs no KPI rows."""
     params = _params(con, [as_of], project_ids, thresholds)
-    sql = kpi_sql.status_counts_sql(filtered=project_ids is not None, is_fresh=params.pop("_fresh"))
+    sql = kpi_sql.status_counts_sql(filtered=project_ids is not None, is_fresh=params.pop("_fresh"), dates=[as_of])
     return con.execute(sql, params).df()
 
 

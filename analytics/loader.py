@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import Annotated
 
 import duckdb
@@ -24,6 +25,7 @@ import pyarrow as pa
 from pydantic import TypeAdapter, ValidationError
 
 from analytics.columns import columns
+from analytics.errors import ClusterBoardError
 from analytics.models import TABLE_MODELS, Row, model_for
 
 # Enough to fix a file by; past this a file is wrong in bulk and listing more helps nobody.
@@ -64,6 +66,10 @@ class LoadError(Exception):
         super().__init__(f"{len(problems)} problem(s), nothing was written:\n{shown}{more}")
 
 
+class ConcurrentChange(ClusterBoardError):
+    """Another session wrote the same rows first; nothing of this write was kept."""
+
+
 @dataclass(frozen=True)
 class Change:
     """Who makes a change and how: written beside every previous value kept in change_log."""
@@ -98,6 +104,25 @@ def gc_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """One transaction around the block: committed at its end, rolled back on any error. A write
+    that collides with another session's (DuckDB is optimistic) becomes a message to try again."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # a failed COMMIT has ended the transaction already
+        if isinstance(exc, duckdb.TransactionException):
+            raise ConcurrentChange(f"another change was saved at the same moment, so nothing of this one was "
+                                   f"written; please try again ({exc})") from None
+        raise
 
 
 # -- one row at a time: the models -----------------------------------------------------------
@@ -234,11 +259,13 @@ def stage_table(table: str, rows: Sequence[Row] | Sequence[Mapping], lines: Sequ
     """Validated rows (or, ``partial``, dicts of a failed row's valid values) as an Arrow table in
     the stage's layout: built column-wise, no per-value SQL. Pure, so import workers build it."""
     cols = columns(table)
-    dicts = rows if partial else [r.__dict__ for r in rows]
+    names = [c.name for c in cols]
+    if partial:
+        by_column = [[d.get(name) for d in rows] for name in names]
+    else:  # two passes in C: each row's values in model order, then transposed
+        by_column = list(zip(*map(itemgetter(*names), (r.__dict__ for r in rows)))) or [[] for _ in names]
     arrays = []
-    for col in cols:
-        name = col.name
-        vals = [d.get(name) for d in dicts] if partial else [d[name] for d in dicts]
+    for col, vals in zip(cols, by_column):
         if col.kind == "decimal":
             vals = [None if v is None else str(v) for v in vals]
         arrays.append(pa.array(vals, type=_ARROW[col.kind]))
@@ -462,6 +489,15 @@ CHANGE_LOG_INSERT = ("INSERT INTO change_log (user_name, via, import_id, table_n
                      "action, old_values, new_values) ")
 
 
+def delete_logged(con, info: TableInfo, where: str, params: Sequence[object], change: Change) -> None:
+    """Delete the rows of ``info``'s table matching ``where`` (over alias t), each kept in change_log."""
+    project = "t.project_id" if "project_id" in info.types else "NULL"
+    con.execute(CHANGE_LOG_INSERT + f"""SELECT ?, ?, ?, ?, {project}, {row_key_sql(info.key, 't')}, 'delete',
+                                           to_json(t), NULL FROM {info.name} t WHERE {where}""",
+                [change.user, change.via, change.import_id, info.name, *params])
+    con.execute(f"DELETE FROM {info.name} t WHERE {where}", list(params))
+
+
 def write_classified(con, info: TableInfo, update_columns: Sequence[str], change: Change) -> None:
     """Apply a classified stage inside the caller's transaction, keeping previous values."""
     table = info.name
@@ -535,19 +571,14 @@ def load(
         if problems:
             raise LoadError(problems)
         counts: dict[str, tuple[int, int]] = {}
-        con.execute("BEGIN TRANSACTION")
-        try:
+        if dry_run:  # compared only: nothing to write, no transaction
+            return {t: (c.inserted, c.updated) for t, c in ((t, classify(con, i, i.non_key)) for t, i in infos.items())}
+        with transaction(con):
             for table, info in infos.items():  # in order: a milestone's project is written before it
                 c = classify(con, info, info.non_key)
                 counts[table] = (c.inserted, c.updated)
-                if not dry_run:
-                    write_classified(con, info, info.non_key, change)
-            if not dry_run:
-                after_write(con, set(infos))
-            con.execute("ROLLBACK" if dry_run else "COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+                write_classified(con, info, info.non_key, change)
+            after_write(con, set(infos))
         return counts
     finally:
         drop_stages(con, infos)

@@ -26,7 +26,7 @@ def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     flat rate on A, C1, C2 and C3, the same exact decimal as summing every expense.
     """
     is_fresh = facts.fresh(con)
-    spent = facts.asof_sql(facts.EXPENSE_GRAIN, "(SELECT CAST($as_of AS DATE) AS as_of)", "TRUE", is_fresh)
+    spent = facts.asof_sql(facts.EXPENSE_GRAIN, "(SELECT CAST($as_of AS DATE) AS as_of)", "TRUE", is_fresh, [as_of])
     return con.execute(
         f"""
         WITH p AS (

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from openpyxl.utils.datetime import from_excel
 
@@ -102,36 +102,20 @@ def number_text(value: object, decimal: str) -> str | None:
         raise CellError(str(exc)) from None
 
 
-def integer(decimal: str) -> Converter:
-    def convert(value: object) -> int | None:
+def _whole(text: str) -> int:
+    if text.lstrip("-").isdigit():
+        return int(text)
+    d = Decimal(text)
+    if d != d.to_integral_value():
+        raise CellError("is not a whole number")
+    return int(d)
+
+
+def numeric(native: Callable[[str], object], decimal: str | None) -> Converter:
+    """A number cell read by the file's decimal mark, then made an int, float or Decimal."""
+    def convert(value: object) -> object:
         s = number_text(value, decimal)
-        if s is None:
-            return None
-        if s.lstrip("-").isdigit():
-            return int(s)
-        d = Decimal(s)
-        if d != d.to_integral_value():
-            raise CellError("is not a whole number")
-        return int(d)
-
-    return convert
-
-
-def number(decimal: str) -> Converter:
-    def convert(value: object) -> float | None:
-        s = number_text(value, decimal)
-        return None if s is None else float(s)
-
-    return convert
-
-
-def decimal_(decimal: str) -> Converter:
-    def convert(value: object) -> Decimal | None:
-        s = number_text(value, decimal)
-        try:
-            return None if s is None else Decimal(s)
-        except InvalidOperation:
-            raise CellError("is not a number") from None
+        return None if s is None else native(s)
 
     return convert
 
@@ -191,9 +175,9 @@ def converter(column: Column, *, decimal: str | None, excel_epoch: datetime | No
     return {
         "text": lambda: text,
         "choice": lambda: choice(column),
-        "integer": lambda: integer(decimal),
-        "number": lambda: number(decimal),
-        "decimal": lambda: decimal_(decimal),
+        "integer": lambda: numeric(_whole, decimal),
+        "number": lambda: numeric(float, decimal),
+        "decimal": lambda: numeric(Decimal, decimal),
         "date": lambda: date_(excel_epoch),
         "boolean": lambda: boolean,
     }[column.kind]()
@@ -267,7 +251,8 @@ class ColumnReader:
         kind, default = self.column.kind, self.default
         blob = "\n".join(cells)
         if kind == "text":
-            if _QUOTE_START.search(blob) or _CONTROL.search(blob) or max(map(len, cells), default=0) > MAX_CELL:
+            if ("'" in blob and _QUOTE_START.search(blob)) or _CONTROL.search(blob) \
+                    or max(map(len, cells), default=0) > MAX_CELL:
                 return None
             return [c.strip() or default for c in cells]
         if (kind in _NATIVE and self.decimal == "." and blob.count("\n") == len(cells) - 1

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\.?")
-_DAY_FIRST = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})\.?")
-_SHORT_YEAR = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}")
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\.?", re.ASCII)
+_DAY_FIRST = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})\.?", re.ASCII)
+_SHORT_YEAR = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}", re.ASCII)
 _MIDNIGHT = re.compile(r"(?:[T ]00:00(?::00(?:\.0+)?)?)?(?:Z|[+-]00:?00)?")
-_ISO_FAST = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_FAST = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class DateError(ValueError):

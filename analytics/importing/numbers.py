@@ -21,15 +21,20 @@ import re
 
 SPACE_MARKS = " \u00a0\u202f\u2009'\u2019"  # only ever group thousands, never a decimal mark
 _MINUS = "-\u2212\u2013"
-_CURRENCY = re.compile(r"^(?:€|eur)\s*|\s*(?:€|eur)$", re.IGNORECASE)
-_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")  # the common case, checked first: nothing to rewrite
-_DIGITS = re.compile(r"\d+")
-_SPACED = re.compile(rf"\d{{1,3}}(?:[{SPACE_MARKS}]\d{{3}})+(?:[.,]\d+)?")
-_EXPONENT = re.compile(r"(\d*)(?:([.,])(\d+))?[eE]([+-]?\d{1,3})")
+_CURRENCY = re.compile(r"^(?:€|eur)\s*|\s*(?:€|eur)$", re.IGNORECASE | re.ASCII)
+_PLAIN = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)  # the common case, checked first: nothing to rewrite
+_DIGITS = re.compile(r"\d+", re.ASCII)
+_SPACED = re.compile(rf"\d{{1,3}}(?:[{SPACE_MARKS}]\d{{3}})+(?:[.,]\d+)?", re.ASCII)
+_EXPONENT = re.compile(r"(\d*)(?:([.,])(\d+))?[eE]([+-]?\d{1,3})", re.ASCII)
 
 
 class NumberError(ValueError):
     """The text is not a number; the message says why, for a person."""
+
+
+def _isdigits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²" and "٣", which no number parser reads."""
+    return bool(_DIGITS.fullmatch(text))
 
 
 def _other(mark: str) -> str:
@@ -47,12 +52,12 @@ def _split(body: str) -> tuple[str, str, str | None]:
         decimal = "." if body.rfind(".") > body.rfind(",") else ","
         whole, _, frac = body.rpartition(decimal)
         groups = whole.split(_other(decimal))
-        if len(groups) < 2 or not _grouped(groups) or not frac.isdigit() or decimal in whole:
+        if len(groups) < 2 or not _grouped(groups) or not _isdigits(frac) or decimal in whole:
             raise NumberError("has both . and , but not as thousands and decimal separators")
         return "".join(groups), frac, decimal
     mark = "." if dots else "," if commas else None
     if mark is None:
-        if not body.isdigit():
+        if not _isdigits(body):
             raise NumberError("is not a number")
         return body, "", None
     parts = body.split(mark)
@@ -61,7 +66,7 @@ def _split(body: str) -> tuple[str, str, str | None]:
             raise NumberError(f"has several {mark} but they do not group thousands (1{mark}234{mark}567)")
         return "".join(parts), "", _other(mark)
     whole, frac = parts
-    if not frac.isdigit() or (whole and not whole.isdigit()):
+    if not _isdigits(frac) or (whole and not _isdigits(whole)):
         raise NumberError("is not a number")
     if len(frac) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0"):
         return whole, frac, None  # "1.234": thousands or decimal, the file decides
@@ -70,8 +75,8 @@ def _split(body: str) -> tuple[str, str, str | None]:
 
 def _grouped(groups: list[str]) -> bool:
     first, rest = groups[0], groups[1:]
-    return (1 <= len(first) <= 3 and first.isdigit() and not (first.startswith("0") and len(first) > 1)
-            and all(len(g) == 3 and g.isdigit() for g in rest))
+    return (1 <= len(first) <= 3 and _isdigits(first) and not (first.startswith("0") and len(first) > 1)
+            and all(len(g) == 3 and _isdigits(g) for g in rest))
 
 
 def _strip_sign(text: str) -> tuple[str, bool]:

@@ -159,7 +159,7 @@ class _Import:
         """Columns the file lacks take the stored values of existing rows, then those rows are
         validated again as they will be stored (a new target must suit the stored baseline)."""
         absent = [c for c in self.info.non_key if c not in self._present(layout) and c != "is_sample"]
-        if not absent or (self.table == "kpi_milestones" and "month" in absent and "on_date" not in layout.fields):
+        if not absent:
             return
         stage = stage_name(self.table)
         join = " AND ".join(f"t.{k} = s.{k}" for k in self.info.key)
@@ -216,21 +216,14 @@ class _Import:
         r = self.result
         self.progress(0.90, "writing")
         r.outcome = "unchanged" if r.unchanged else "ok"
-        self.con.execute("BEGIN TRANSACTION")
         try:
-            r.import_id = log.write(self.con, r, self.actor)
-            if not r.unchanged:
-                loader.write_classified(self.con, self.info, self.info.non_key,
-                                        Change(self.actor.name, "import", r.import_id))
-                loader.after_write(self.con, {self.table})
-            self.con.execute("COMMIT")
-        except duckdb.TransactionException as exc:
-            self.con.execute("ROLLBACK")
-            r.outcome, r.import_id = "rejected", None
-            raise ClusterBoardError(f"another change to {self.table} was saved at the same moment; nothing "
-                                    f"was written, please import again ({exc})") from None
-        except Exception:
-            self.con.execute("ROLLBACK")
+            with loader.transaction(self.con):
+                r.import_id = log.write(self.con, r, self.actor)
+                if not r.unchanged:
+                    loader.write_classified(self.con, self.info, self.info.non_key,
+                                            Change(self.actor.name, "import", r.import_id))
+                    loader.after_write(self.con, {self.table})
+        except BaseException:
             r.outcome, r.import_id = "rejected", None
             raise
         self.progress(1.0, "done")

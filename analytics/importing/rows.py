@@ -38,6 +38,7 @@ PARALLEL_MIN_ROWS = 100_000  # below this, starting workers costs more than it s
 NUMERIC = ("integer", "number", "decimal")
 _MARK_NAMES = {".": "decimal point", ",": "decimal comma"}
 # The one shape whose reading depends on the file's decimal mark: "1.234", "-12,500", "€ 1.234".
+_THREE_AFTER_MARK = re.compile(r"[.,]\d{3}\b")  # a cheap first look: most files never have the shape
 _AMBIGUOUS = re.compile(r"(?:^|\n)[^\n\d]{0,6}\d{1,3}[.,]\d{3}[^\n\d]{0,6}(?:\n|$)")
 
 
@@ -75,7 +76,7 @@ class DecimalMark:
                         if mark in cell and decimal_evidence(cell) == mark:
                             self.first[mark] = cell
                             break
-            ambiguous = ambiguous or bool(_AMBIGUOUS.search(blob))
+            ambiguous = ambiguous or bool(_THREE_AFTER_MARK.search(blob) and _AMBIGUOUS.search(blob))
         return ambiguous
 
     def describe(self) -> str:
@@ -96,7 +97,10 @@ def _chunks(sheet: Sheet, layout: Layout):
     """The data rows of a sheet in lists of CHUNK (row number, cells), blank rows left out."""
     chunk = []
     for number, cells in sheet.rows():
-        if number <= layout.header_row or _blank(cells):
+        if number <= layout.header_row:
+            continue
+        first = cells[0] if cells else None
+        if not (isinstance(first, str) and first.strip()) and _blank(cells):  # most rows start with a value
             continue
         chunk.append((number, cells))
         if len(chunk) == CHUNK:
@@ -186,6 +190,7 @@ class ChunkReader:
             self._wide(lines, grid, names, values, bad, staged, problems)
         else:
             validate, skip = self.validate, spec.missing
+            valid_rows, valid_lines = staged.rows, staged.lines
             for i, vals in enumerate(zip(*values)):
                 record = dict(zip(names, vals))
                 known = len(problems)
@@ -195,9 +200,12 @@ class ChunkReader:
                     row = validate(lines[i], record, skip | bad[i])
                 else:
                     row = validate(lines[i], record, skip)
-                if row is None:
+                if row is not None:  # the common case, without a call
+                    valid_rows.append(row)
+                    valid_lines.append(lines[i])
+                else:
                     self._as_written(problems, known, by_column, i)
-                staged.add(lines[i], record, row)
+                    staged.add(lines[i], record, row)
         return ChunkOut(len(chunk), loader.stage_table(spec.table, staged.rows, staged.lines),
                         loader.stage_table(spec.table, staged.partial, staged.partial_lines, partial=True), problems)
 

@@ -70,7 +70,7 @@ def render_sample(con: duckdb.DuckDBPyConnection, actor: Actor, *, is_admin: boo
         st.info("There is no sample data in this database.", icon=":material/check_circle:")
         return
     st.dataframe([{"table": t, "sample rows": n} for t, n in sorted(counts.items())], hide_index=True,
-                 key="sample_counts")
+                 key="sample_counts", width="content")
     if not is_admin:
         st.caption("Only an admin can remove the sample data.")
         return

@@ -7,7 +7,7 @@ import sys
 
 from analytics import store
 from analytics.models import TABLE_MODELS
-from tests.analytics.import_helpers import BAD, db_path, import_log, seeded_file_template, snapshot  # noqa: F401
+from tests.analytics.import_helpers import BAD, db_path, import_log, seeded_file_template  # noqa: F401
 from tests.conftest import ROOT
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from analytics import entry, history
-from analytics.access import LOCAL_ADMIN, Actor
+from analytics.access import Actor
 from analytics.errors import PermissionDenied
 from tests.analytics.import_helpers import db, db_path, seeded_file_template  # noqa: F401 (fixtures)
 

@@ -189,7 +189,7 @@ def test_import_rejects_an_exchange_ending_before_it_starts(con):
 
 
 def test_import_rejects_a_mission_with_zero_participants(con):
-    with pytest.raises(loader.LoadError, match="column participants: value 0: Input should be greater than 0"):
+    with pytest.raises(loader.LoadError, match="column participants: value 0: must be greater than 0"):
         loader.load(con, {"missions": ("m.csv", [mission("M9", 0, 0)], 2)})
 
 
