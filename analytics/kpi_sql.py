@@ -132,21 +132,26 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
         GROUP BY k.project_id, k.code, t.as_of
     ),
     ms AS (  -- milestones as points; a month Mn is due on its last day
-        SELECT m.project_id, m.code, m.expected AS v,
+        SELECT m.project_id, m.code, m.expected AS v, k.start_date, k.baseline, k.due, k.target,
                coalesce(m.on_date, CAST(k.start_date + to_months(m.month) - INTERVAL 1 DAY AS DATE)) AS d
         FROM kpi_milestones m JOIN k USING (project_id, code)
     ),
-    brackets AS (  -- KPIs with milestones: the points either side of each date (start and due included)
-        SELECT k.project_id, k.code, t.as_of,
-               max(p.d) FILTER (WHERE p.d <= t.as_of) AS d0, arg_max(p.v, p.d) FILTER (WHERE p.d <= t.as_of) AS v0,
-               min(p.d) FILTER (WHERE p.d > t.as_of) AS d1, arg_min(p.v, p.d) FILTER (WHERE p.d > t.as_of) AS v1
-        FROM k SEMI JOIN (SELECT DISTINCT project_id, code FROM ms) USING (project_id, code)
-        CROSS JOIN t
-        JOIN (SELECT project_id, code, d, v FROM ms
-              UNION ALL SELECT project_id, code, start_date, baseline FROM k
-              UNION ALL SELECT project_id, code, due, target FROM k) p
-             ON p.project_id = k.project_id AND p.code = k.code AND p.d <= k.due
-        GROUP BY k.project_id, k.code, t.as_of
+    brackets AS (  -- KPIs with milestones: the points either side of each date; the start (with the
+                   -- baseline) and the due date (with the target) are the outer points
+        SELECT project_id, code, as_of,
+               CASE WHEN md0 >= start_date THEN md0 ELSE start_date END AS d0,
+               CASE WHEN md0 >= start_date THEN mv0 ELSE baseline END AS v0,
+               coalesce(md1, due) AS d1, CASE WHEN md1 IS NOT NULL THEN mv1 ELSE target END AS v1
+        FROM (
+            SELECT ms.project_id, ms.code, t.as_of, any_value(ms.start_date) AS start_date,
+                   any_value(ms.baseline) AS baseline, any_value(ms.due) AS due, any_value(ms.target) AS target,
+                   max(ms.d) FILTER (WHERE ms.d <= t.as_of AND ms.d <= ms.due) AS md0,
+                   arg_max(ms.v, ms.d) FILTER (WHERE ms.d <= t.as_of AND ms.d <= ms.due) AS mv0,
+                   min(ms.d) FILTER (WHERE ms.d > t.as_of AND ms.d <= ms.due) AS md1,
+                   arg_min(ms.v, ms.d) FILTER (WHERE ms.d > t.as_of AND ms.d <= ms.due) AS mv1
+            FROM ms CROSS JOIN t
+            GROUP BY ms.project_id, ms.code, t.as_of
+        )
     ),
     valued AS (
         SELECT k.*, a.as_of, a.actual, a.records, a.last_record_on,

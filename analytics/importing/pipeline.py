@@ -84,7 +84,9 @@ def import_file(
     """Validate a file (a path or its bytes) and, unless ``dry_run`` or anything is wrong, write it.
 
     ``encoding`` forces the character encoding of a CSV (otherwise detected); ``sheet`` picks a
-    workbook's sheet (otherwise the one named like the table, else the first).
+    workbook's sheet (otherwise the one named like the table, else the first); ``progress`` is
+    called with (fraction done 0..1, what is happening) for a progress bar or line. Expected
+    problems never raise: they are in the result's ``problems`` and nothing is written.
     """
     if table not in TABLE_MODELS:
         raise UnknownTable(table)
