@@ -26,9 +26,8 @@ def write_csv(db_path: Path, csv_path: Path, rows: int) -> None:
             f"""COPY (
                 SELECT printf('IMP%08d', i) AS expense_id, e.project_id, e.partner, e.category,
                        CAST(e.amount AS VARCHAR) AS amount, e.spent_on, 'imported ledger line' AS description
-                FROM range($rows) r(i)
-                JOIN (SELECT *, row_number() OVER (ORDER BY expense_id) - 1 AS n, count(*) OVER () AS total
-                      FROM expenses) e ON e.n = r.i % e.total
+                FROM (SELECT i, i % (SELECT count(*) FROM expenses) AS n FROM range($rows) r(i)) r
+                JOIN (SELECT *, row_number() OVER (ORDER BY expense_id) - 1 AS n FROM expenses) e USING (n)
                 ORDER BY i
             ) TO '{csv_path}' (HEADER, DELIMITER ',')""",  # the path is ours, not user input
             {"rows": rows},
