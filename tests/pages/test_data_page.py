@@ -64,8 +64,8 @@ def test_a_checkin_form_saves_and_shows_in_the_history(app, seeded_db_file):
 
 def test_a_form_error_is_shown_and_nothing_saved(app, seeded_db_file):
     at = _data_page(app)
-    at.number_input(key="kpi_C2C_target").set_value(-1)
-    at.button(key="FormSubmitter:entry_kpi_C2C-Save KPI").click().run()
+    at.number_input(key="kpi_EUP_target").set_value(-1)  # the manual KPIs come first: EUP, then SPL
+    at.button(key="FormSubmitter:entry_kpi_EUP-Save KPI").click().run()
     assert md_escape("an increasing KPI needs target > baseline (-1 < 0)") in at.error[0].value
 
 
