@@ -64,9 +64,14 @@ def test_a_checkin_form_saves_and_shows_in_the_history(app, seeded_db_file):
 
 def test_a_form_error_is_shown_and_nothing_saved(app, seeded_db_file):
     at = _data_page(app)
+    con = duckdb.connect(str(seeded_db_file))
+    before = con.execute("SELECT * FROM kpis ORDER BY ALL").fetchall()
     at.number_input(key="kpi_EUP_target").set_value(-1)  # the manual KPIs come first: EUP, then SPL
     at.button(key="FormSubmitter:entry_kpi_EUP-Save KPI").click().run()
     assert md_escape("an increasing KPI needs target > baseline (-1 < 0)") in at.error[0].value
+    assert con.execute("SELECT * FROM kpis ORDER BY ALL").fetchall() == before
+    assert con.execute("SELECT count(*) FROM change_log").fetchone() == (0,)
+    con.close()
 
 
 def test_exports_and_templates_are_offered(app):
