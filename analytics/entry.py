@@ -59,7 +59,7 @@ def save_row(con: duckdb.DuckDBPyConnection, table: str, values: dict, *, actor:
             return Saved(problems=problems)
         with loader.transaction(con):
             counts = loader.classify(con, info, info.non_key)
-            new_key = con.execute(f"SELECT {', '.join(info.key)} FROM {loader.stage_name(table)}").fetchone()
+            new_key = con.execute(f"SELECT {', '.join(info.key)} FROM {loader.stage_name(table)}_cls").fetchone()
             if replaces and tuple(replaces[k] for k in info.key) != tuple(new_key):
                 _delete(con, info, replaces, actor)
             loader.write_classified(con, info, info.non_key, Change(actor.name, FORM, log_inserts=True))

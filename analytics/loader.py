@@ -473,6 +473,7 @@ def classify(con, info: TableInfo, update_columns: Sequence[str]) -> Counts:
                    CASE WHEN t.{info.key[0]} IS NULL THEN 'new' WHEN {differs} THEN 'changed' ELSE 'same' END AS _state
             FROM {stage} s LEFT JOIN {info.name} t ON {join} WHERE NOT s._partial"""
     )
+    con.execute(f"DROP TABLE {stage}")  # everything is in the classified copy now; a large stage is memory
     counts = dict(con.execute(f"SELECT _state, count(*) FROM {stage}_cls GROUP BY _state").fetchall())
     return Counts(counts.get("new", 0), counts.get("changed", 0), counts.get("same", 0))
 
