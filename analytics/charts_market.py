@@ -239,8 +239,9 @@ def level_bars(distribution: pd.DataFrame, *, title: str = "Number of companies 
         text=[f"  ⚠ {c} at level ≥ 2" for c in df.loc[risky, "coverage"]], textposition="middle right",
         textfont=dict(color="#b2182b", size=12), cliponaxis=False,
     ))
-    fig.update_layout(barmode="stack", legend=dict(traceorder="normal", orientation="h", y=-0.04, yanchor="top"),
-                      margin=dict(r=130, b=40))
+    # The legend sits in the right margin, below the warnings that margin is kept for.
+    fig.update_layout(barmode="stack", margin=dict(r=140),
+                      legend=dict(traceorder="normal", orientation="v", x=1.02, xanchor="left", y=0, yanchor="bottom"))
     fig.update_xaxes(showgrid=True, gridcolor="#eef1f4")
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", gridcolor="white")
     return fig
