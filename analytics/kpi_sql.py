@@ -70,16 +70,21 @@ def _live_sql(names: list[str], where: str) -> str:
     return f"SELECT * FROM ({events_sql(names)}) WHERE {where}"
 
 
+def _selected(filtered: bool, column: str = "project_id") -> str:
+    """The project filter: the projects in $projects, or all."""
+    return f"list_contains($projects, {column})" if filtered else "TRUE"
+
+
 def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates: list) -> str:
     """One row per KPI and as-of date, with the requested COLUMNS."""
-    where = "list_contains($projects, project_id)" if filtered else "TRUE"
+    where = _selected(filtered)
     with_checkins = bool(CHECKIN_COLUMNS & set(columns))
     checkin_cte = f""",
     lc AS (  -- the owner's latest check-in, shown beside the computed status
         SELECT c.project_id, c.code, t.as_of, arg_max(c.confidence, c.checked_on) AS confidence,
                arg_max(c.note, c.checked_on) AS checkin_note, max(c.checked_on) AS checkin_on
         FROM checkins c JOIN t ON c.checked_on <= t.as_of
-        WHERE {where.replace('project_id', 'c.project_id')} AND c.checked_on <= $facts_hi
+        WHERE {_selected(filtered, 'c.project_id')} AND c.checked_on <= $facts_hi
         GROUP BY ALL
     )""" if with_checkins else ""
     checkin_join = "LEFT JOIN lc ON lc.project_id = v.project_id AND lc.code = v.code AND lc.as_of = v.as_of" \
@@ -90,7 +95,7 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
         SELECT k.*, p.start_date, p.end_date, coalesce(k.due_date, p.end_date) AS due,
                {measures.aggregate_sql('k.measure')} AS aggregate, {LEVEL_RANK.format('k.min_label_level')} AS min_rank
         FROM kpis k JOIN projects p USING (project_id)
-        WHERE {where.replace('project_id', 'k.project_id')}
+        WHERE {_selected(filtered, 'k.project_id')}
     ),
     pre AS ({facts.asof_sql(facts.MEASURE_GRAIN, "t", where, is_fresh, dates)}),
     latest AS (  -- grouped before meeting the KPIs: one row per measure, project, code and date

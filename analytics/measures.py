@@ -154,12 +154,6 @@ def events_sql(names: list[str] | None = None) -> str:
     return "\nUNION ALL\n".join(parts)
 
 
-def aggregates_values() -> str:
-    """The registry as an SQL VALUES list (measure, aggregate): names come from code, not users."""
-    rows = ", ".join(f"('{m.name}', '{m.aggregate}')" for m in MEASURES.values())
-    return f"(VALUES {rows}) AS agg(measure, aggregate)"
-
-
 def aggregate_sql(column: str) -> str:
     """The aggregate of the measure named in ``column``, as an SQL CASE (names come from code)."""
     whens = " ".join(f"WHEN '{m.name}' THEN '{m.aggregate}'" for m in MEASURES.values())
@@ -168,8 +162,3 @@ def aggregate_sql(column: str) -> str:
 
 def pre_aggregated() -> list[Measure]:
     return [m for m in MEASURES.values() if m.aggregate in PRE_AGGREGATED]
-
-
-def live() -> list[str]:
-    """Names of the measures evaluated from their events at query time."""
-    return [m.name for m in MEASURES.values() if m.aggregate not in PRE_AGGREGATED]

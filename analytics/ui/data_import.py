@@ -7,6 +7,7 @@ import duckdb
 import streamlit as st
 
 from analytics.access import Actor
+from analytics.columns import columns
 from analytics.dictionary import table_title
 from analytics.importing import ImportResult, import_file, workbook_sheets
 from analytics.importing.encoding import CHOICES, LABELS
@@ -58,8 +59,11 @@ def _ready(con, actor: Actor, key: tuple, upload, sheet, encoding, result: Impor
                    "previous values are kept in the history.")
     same.metric("Already as in the file", f"{result.same:,}")
     if result.preview is not None and not result.preview.empty:
-        st.caption(f"The first {len(result.preview)} rows as they will be stored:")
-        st.dataframe(result.preview, hide_index=True, width="stretch", key="import_preview")
+        n = len(result.preview)
+        st.caption("The first row as it will be stored:" if n == 1 else f"The first {n} rows as they will be stored:")
+        dates = {c.name: st.column_config.DateColumn(c.name, format="YYYY-MM-DD")
+                 for c in columns(result.table) if c.kind == "date"}
+        st.dataframe(result.preview, hide_index=True, width="stretch", key="import_preview", column_config=dates)
     if result.unchanged:
         st.info("The database already holds everything in this file: importing it would change nothing.",
                 icon=":material/check_circle:")

@@ -55,6 +55,7 @@ def test_upload_errors_fix_import_then_the_kpi_page(data_server, page, tmp_path)
     fixed = tmp_path / "checkins-fixed.csv"
     fixed.write_text(FIXED, encoding="utf-8")
     _upload(page, fixed)
+    screenshot(page, SCREENSHOTS / "data-upload-preview.png")
     page.get_by_role("button", name="Import 1 row into checkins").click()
     page.get_by_text("inserted 1").wait_for()
     wait_for_app(page)
