@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from analytics import supply_facts
 from analytics.errors import ClusterBoardError
 from analytics.market_filters import (
     DEMAND_WHERE, FIRMS, InvalidSelection, MarketFilters, describe, query, selection, sector_map, validated,
@@ -125,6 +126,28 @@ def _weights(value: GapWeights | dict | None) -> GapWeights:
     return value if isinstance(value, GapWeights) else make_weights(**(value or {}))
 
 
+# Capacity per sector row of the selected companies, from their competencies: used when a cluster
+# filter picks a few companies (and by the benchmark as the plain query over the source tables).
+CAPACITY_FROM_COMPETENCIES = """
+    SELECT sec.row_id AS sector_id,
+           sum(CAST($level_weights AS DOUBLE[])[c.level + 1]) AS capacity,
+           count(DISTINCT c.company_id) FILTER (WHERE c.level >= 2) AS coverage,
+           count(DISTINCT c.company_id) FILTER (WHERE c.level >= 1) AS companies,
+           bool_or(c.is_sample) AS supply_sample
+    FROM competencies c JOIN firms USING (company_id) JOIN sec USING (sector_id)
+    GROUP BY ALL"""
+
+# The same from the pre-aggregated supply (analytics.supply_facts), summed over the countries.
+CAPACITY_FROM_FACTS = """
+    SELECT f.sector_id,
+           sum(f.at_level_1 * CAST($level_weights AS DOUBLE[])[2] + f.at_level_2 * CAST($level_weights AS DOUBLE[])[3]
+               + f.at_level_3 * CAST($level_weights AS DOUBLE[])[4]) AS capacity,
+           sum(f.coverage) AS coverage, sum(f.companies) AS companies, bool_or(f.is_sample) AS supply_sample
+    FROM {supply} f
+    WHERE f.granularity = CASE WHEN $top THEN 'top' ELSE 'sub' END
+      AND (CAST($countries AS VARCHAR[]) IS NULL OR list_contains(CAST($countries AS VARCHAR[]), f.country))
+    GROUP BY ALL"""
+
 _GAP_SQL = """
 WITH sec AS ({sector_map}),
 leaf AS (
@@ -139,15 +162,7 @@ dem AS (
     GROUP BY ALL
 ),
 firms AS ({firms}),
-cap AS (
-    SELECT sec.row_id AS sector_id,
-           sum(CAST($level_weights AS DOUBLE[])[c.level + 1]) AS capacity,
-           count(DISTINCT c.company_id) FILTER (WHERE c.level >= 2) AS coverage,
-           count(DISTINCT c.company_id) FILTER (WHERE c.level >= 1) AS companies,
-           bool_or(c.is_sample) AS supply_sample
-    FROM competencies c JOIN firms USING (company_id) JOIN sec USING (sector_id)
-    GROUP BY ALL
-),
+cap AS ({capacity}),
 claimants AS (SELECT DISTINCT country, 'selection' AS claimant FROM firms),
 {returns},
 rows_shown AS (
@@ -217,7 +232,8 @@ points AS (
            CASE WHEN c_weak_return IS NOT NULL THEN 100 * $w_weak_return * c_weak_return / w_sum END AS pts_weak_return
     FROM weighted
 )
-SELECT row_number() OVER (ORDER BY score DESC NULLS LAST, demand_share DESC, sector_id) AS rank, *
+-- rounded: sums over threads differ in the last bits, and equal scores must tie, then go by name
+SELECT row_number() OVER (ORDER BY round(score, 9) DESC NULLS LAST, round(demand_share, 12) DESC, sector_id) AS rank, *
 FROM (
     SELECT * EXCLUDE (w_sum),
            CASE WHEN gap_index IS NOT NULL
@@ -259,7 +275,7 @@ def gap_scores(
         raise ClusterBoardError(f"granularity must be 'sub' or 'top', not {granularity!r}")
     f = selection(con, bsos=bsos, years=years, clusters=clusters, countries=countries)
     w = _weights(weights)
-    df = query(con, *statement(f, w, levels, granularity))
+    df = query(con, *statement(f, w, levels, granularity, supply=supply_facts.relation(con)))
     _require_shares(df, f)
     out = df[COLUMNS]
     out.attrs.update(demand_total=float(df["demand_total"].iloc[0]), capacity_total=float(df["capacity_total"].iloc[0]),
@@ -280,10 +296,18 @@ def summary(gaps: pd.DataFrame) -> dict:
 
 
 def statement(filters: MarketFilters, weights: GapWeights, levels: LevelWeights | None = None,
-              granularity: Granularity = "sub") -> tuple[str, dict]:
+              granularity: Granularity = "sub", *, supply: str | None = "supply_facts") -> tuple[str, dict]:
     """The one SQL statement behind gap_scores and its parameters, for callers that time or
-    explain it (the benchmark); run it with analytics.market_filters.query."""
+    explain it (the benchmark); run it with analytics.market_filters.query.
+
+    ``supply`` is the relation of pre-aggregated supply (analytics.supply_facts.relation), or
+    None to read the competencies themselves, which a cluster filter always does: the facts
+    are summed per country, and a cluster selects companies, not countries.
+    """
+    capacity = (CAPACITY_FROM_COMPETENCIES if supply is None or filters.clusters
+                else CAPACITY_FROM_FACTS.format(supply=supply))
     sql = _GAP_SQL.format(
+        capacity=capacity,
         sector_map=sector_map(granularity == "top"),
         demand_where=DEMAND_WHERE.format(t="d"),
         firms=FIRMS,

@@ -90,7 +90,13 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
     facts.after_write(con, tables)
 
 
-AFTER_WRITE: list[Callable[[duckdb.DuckDBPyConnection, set[str]], None]] = [_refresh_facts]
+def _refresh_supply(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    from analytics import supply_facts  # the supply sums the gap scores read (issue 8)
+
+    supply_facts.after_write(con, tables)
+
+
+AFTER_WRITE: list[Callable[[duckdb.DuckDBPyConnection, set[str]], None]] = [_refresh_facts, _refresh_supply]
 
 
 @contextmanager

@@ -88,58 +88,83 @@ def _require_sector(con: duckdb.DuckDBPyConnection, sector_id: str) -> None:
 
 _FIND_SQL = """
 WITH target AS (SELECT sector_id FROM sectors WHERE sector_id = $sector OR parent_id = $sector),
-top AS (SELECT coalesce(parent_id, sector_id) AS top_id FROM sectors WHERE sector_id = $sector),
+siblings AS (  -- the other sub-sectors of the need's top sector: where related strength counts
+    SELECT sector_id FROM sectors
+    WHERE coalesce(parent_id, sector_id) = (SELECT coalesce(parent_id, sector_id) FROM sectors WHERE sector_id = $sector)
+      AND sector_id NOT IN (SELECT sector_id FROM target)
+),
 best AS (
-    SELECT company_id, max(level) AS level, arg_max(sector_id, level) AS best_sector
+    SELECT company_id, max(level) AS level, first(sector_id ORDER BY level DESC, sector_id) AS best_sector
     FROM competencies WHERE sector_id IN (SELECT sector_id FROM target)
     GROUP BY company_id HAVING max(level) >= $min_level
 ),
 cand AS (
-    SELECT co.*, b.level, b.best_sector FROM companies co JOIN best b USING (company_id)
+    SELECT co.company_id, co.country, co.employees, co.prior_bso_supplier, co.name, b.level, b.best_sector
+    FROM companies co JOIN best b USING (company_id)
     WHERE CAST($countries AS VARCHAR[]) IS NULL OR list_contains(CAST($countries AS VARCHAR[]), co.country)
 ),
-related AS (
-    SELECT c.company_id, count(*) AS n_related, string_agg(s.name, ', ' ORDER BY c.level DESC, s.name) AS related
-    FROM competencies c JOIN cand USING (company_id) JOIN sectors s ON s.sector_id = c.sector_id
-    WHERE c.level >= 2 AND c.sector_id NOT IN (SELECT sector_id FROM target)
-      AND coalesce(s.parent_id, s.sector_id) = (SELECT top_id FROM top)
+related_n AS (
+    SELECT c.company_id, count(*) AS n_related
+    FROM competencies c JOIN cand USING (company_id)
+    WHERE c.level >= 2 AND c.sector_id IN (SELECT sector_id FROM siblings)
     GROUP BY c.company_id
 ),
 member AS (  -- the latest recorded contribution share of each country to the chosen BSO
     SELECT country, arg_max(share, year) AS share, max(year) AS share_year
     FROM contributions WHERE bso_id = $bso GROUP BY country
 ),
-scored AS (
-    SELECT cand.company_id, cand.name, cand.country, cand.cluster, cand.company_type, cand.employees,
-           cand.prior_bso_supplier, cand.level, bs.name AS best_sector,
-           coalesce(r.n_related, 0) AS n_related, r.related,
-           m.share AS contribution_share,
+points AS (
+    SELECT cand.*, coalesce(r.n_related, 0) AS n_related, m.share AS contribution_share,
            CASE cand.level WHEN 3 THEN $p_level_3 WHEN 2 THEN $p_level_2 ELSE $p_level_1 END AS pts_level,
            CASE WHEN cand.prior_bso_supplier THEN $p_prior ELSE 0 END AS pts_prior,
            least($p_related_each * coalesce(r.n_related, 0), $p_related_max) AS pts_related,
-           CASE WHEN $bso IS NOT NULL AND m.share > 0 THEN $p_member ELSE 0 END AS pts_member,
-           cand.is_sample
-    FROM cand JOIN sectors bs ON bs.sector_id = cand.best_sector
-    LEFT JOIN related r USING (company_id)
-    LEFT JOIN member m ON m.country = cand.country
+           CASE WHEN $bso IS NOT NULL AND m.share > 0 THEN $p_member ELSE 0 END AS pts_member
+    FROM cand LEFT JOIN related_n r USING (company_id) LEFT JOIN member m ON m.country = cand.country
+),
+-- Ranked on numbers alone; the words (reasons, related sectors) are built for the few returned.
+ranked AS (
+    SELECT *, pts_level + pts_prior + pts_related + pts_member AS points,
+           round(100.0 * (pts_level + pts_prior + pts_related + pts_member) / $p_max, 1) AS match_score
+    FROM points
+    ORDER BY match_score DESC, level DESC, prior_bso_supplier DESC, employees DESC NULLS LAST, name, company_id
+    LIMIT $limit
+),
+related AS (
+    SELECT c.company_id, string_agg(s.name, ', ' ORDER BY c.level DESC, s.name) AS related
+    FROM competencies c JOIN ranked USING (company_id) JOIN sectors s ON s.sector_id = c.sector_id
+    WHERE c.level >= 2 AND c.sector_id IN (SELECT sector_id FROM siblings)
+    GROUP BY c.company_id
 )
-SELECT company_id, name, country, cluster, company_type, employees, prior_bso_supplier, level, best_sector,
-       pts_level + pts_prior + pts_related + pts_member AS points,
-       round(100.0 * (pts_level + pts_prior + pts_related + pts_member) / $p_max, 1) AS match_score,
+SELECT r.company_id, r.name, r.country, co.cluster, co.company_type, r.employees, r.prior_bso_supplier, r.level,
+       bs.name AS best_sector, r.points, r.match_score,
        concat_ws(' · ',
            printf('%s in %s (+%d)',
-                  CASE level WHEN 3 THEN 'BSO-qualified' WHEN 2 THEN 'proven' ELSE 'basic' END, best_sector, pts_level),
-           CASE WHEN prior_bso_supplier THEN printf('has supplied a BSO (+%d)', pts_prior) END,
-           CASE WHEN n_related > 0 THEN printf('also proven in %s (+%d)', related, pts_related) END,
-           CASE WHEN $bso IS NOT NULL AND contribution_share > 0
-                THEN printf('%s funds %.1f %% of %s (+%d)', country, 100 * contribution_share, $bso, pts_member)
-                WHEN $bso IS NOT NULL THEN printf('%s: no recorded share of %s (+0)', country, $bso) END
+                  CASE r.level WHEN 3 THEN 'BSO-qualified' WHEN 2 THEN 'proven' ELSE 'basic' END, bs.name, r.pts_level),
+           CASE WHEN r.prior_bso_supplier THEN printf('has supplied a BSO (+%d)', r.pts_prior) END,
+           CASE WHEN r.n_related > 0 THEN printf('also proven in %s (+%d)', rel.related, r.pts_related) END,
+           CASE WHEN $bso IS NOT NULL AND r.contribution_share > 0
+                THEN printf('%s funds %.1f %% of %s (+%d)', r.country, 100 * r.contribution_share, $bso, r.pts_member)
+                WHEN $bso IS NOT NULL THEN printf('%s: no recorded share of %s (+0)', r.country, $bso) END
        ) AS reasons,
-       pts_level, pts_prior, pts_related, pts_member, related, contribution_share, is_sample
-FROM scored
-ORDER BY match_score DESC, level DESC, prior_bso_supplier DESC, employees DESC NULLS LAST, name
-LIMIT $limit
+       r.pts_level, r.pts_prior, r.pts_related, r.pts_member, rel.related, r.contribution_share, co.is_sample
+FROM ranked r JOIN companies co USING (company_id) JOIN sectors bs ON bs.sector_id = r.best_sector
+LEFT JOIN related rel USING (company_id)
+ORDER BY r.match_score DESC, r.level DESC, r.prior_bso_supplier DESC, r.employees DESC NULLS LAST, r.name, r.company_id
 """
+
+
+def statement(q: PartnerQuery, points: MatchPoints | None = None) -> tuple[str, dict]:
+    """The one SQL statement behind find_partners and its parameters, for callers that time or
+    explain it (the benchmark); run it with analytics.market_filters.query."""
+    p = points or MatchPoints()
+    params = {
+        "sector": q.sector_id, "min_level": q.min_level, "bso": q.bso_id, "limit": q.limit,
+        "countries": None if q.countries is None else list(q.countries),
+        "p_level_3": p.level_3, "p_level_2": p.level_2, "p_level_1": p.level_1, "p_prior": p.prior_supplier,
+        "p_related_each": p.related_each, "p_related_max": p.related_max, "p_member": p.bso_member,
+        "p_max": max(p.maximum(q.bso_id is not None), 1),
+    }
+    return _FIND_SQL, params
 
 
 def find_partners(
@@ -161,15 +186,7 @@ def find_partners(
     _require_sector(con, q.sector_id)
     if q.bso_id:
         selection(con, bsos=[q.bso_id])
-    p = points or MatchPoints()
-    params = {
-        "sector": q.sector_id, "min_level": q.min_level, "bso": q.bso_id, "limit": q.limit,
-        "countries": None if q.countries is None else list(q.countries),
-        "p_level_3": p.level_3, "p_level_2": p.level_2, "p_level_1": p.level_1, "p_prior": p.prior_supplier,
-        "p_related_each": p.related_each, "p_related_max": p.related_max, "p_member": p.bso_member,
-        "p_max": max(p.maximum(q.bso_id is not None), 1),
-    }
-    return query(con, _FIND_SQL, params)
+    return query(con, *statement(q, points))
 
 
 _CROSS_SQL = """

@@ -56,7 +56,24 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise
         applied.append(name)
+    if applied and done:
+        _heal_derived_tables(con)
     return applied
+
+
+def _heal_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """A migration that adds a derived table (pre-aggregates) finds it empty beside existing
+    records: build it now, as the loader does after every write, so readers need not fall back
+    to the slower computation from the source tables."""
+    from analytics import loader  # the loader owns what is derived from the tables it writes
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        loader.after_write(con, set())
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def connect(path: str | Path | None = None, *, read_only: bool | None = None) -> duckdb.DuckDBPyConnection:

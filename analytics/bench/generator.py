@@ -19,7 +19,7 @@ from datetime import date
 
 import duckdb
 
-from analytics import facts, store
+from analytics import facts, store, supply_facts
 
 
 @dataclass(frozen=True)
@@ -408,6 +408,7 @@ def generate(con: duckdb.DuckDBPyConnection, scale: str | Scale, *, seed: int = 
         con.execute("UPDATE kpis k SET target = CAST(p.total_budget AS DOUBLE) FROM projects p "
                     "WHERE p.project_id = k.project_id AND k.code = 'BUD'")
         facts.rebuild(con)
+        supply_facts.rebuild(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -3,8 +3,9 @@
 What an SQL expert would write for that one answer, with no layers: constants where the answer
 allows (one date, one project), COUNT DISTINCT over the records, no pre-aggregated tables. The
 ratio ClusterBoard / limit is the overhead of our layers (Python, the measure registry, general
-SQL). Gap scores and the partner finder are single statements in the product already, so their
-limit is that statement run bare. Agreement with the product at scale S is a test.
+SQL). The partner finder is a single statement over the source tables in the product already, so
+its limit is that statement run bare; the gap scores' limit is the product's statement reading the
+competencies instead of the pre-aggregated supply. Agreement with the product at scale S is a test.
 """
 from __future__ import annotations
 
@@ -147,24 +148,13 @@ def project_budget(con: duckdb.DuckDBPyConnection, project: str, dates: list[dat
 
 
 def gap_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The product's statement, run bare with the default selection and weights."""
-    from analytics.market_filters import DEMAND_WHERE, FIRMS, MarketFilters, sector_map
-    from analytics.returns import class_sql, fair_return_ctes
+    """The product's statement run bare over the source tables: capacity from the competencies,
+    not from the pre-aggregated supply (default selection and weights)."""
+    from analytics.market_filters import MarketFilters
 
-    sql = gaps._GAP_SQL.format(sector_map=sector_map(False), demand_where=DEMAND_WHERE.format(t="d"), firms=FIRMS,
-                               returns=fair_return_ctes(by_sector=True), return_class=class_sql("return_coefficient"))
-    w = gaps.GapWeights()
-    params = MarketFilters().params() | {
-        "top": False, "level_weights": gaps.LevelWeights().as_list(), "coverage_target": float(w.coverage_target),
-        "w_demand": w.demand, "w_supply_gap": w.supply_gap, "w_coverage": w.coverage, "w_weak_return": w.weak_return}
-    return query(con, sql, params)
+    return query(con, *gaps.statement(MarketFilters(), gaps.GapWeights(), supply=None))
 
 
 def find_partners(con: duckdb.DuckDBPyConnection, sector_id: str, min_level: int = 2) -> pd.DataFrame:
-    """The product's statement, run bare."""
-    p = partners.MatchPoints()
-    params = {"sector": sector_id, "min_level": min_level, "bso": None, "limit": 50, "countries": None,
-              "p_level_3": p.level_3, "p_level_2": p.level_2, "p_level_1": p.level_1, "p_prior": p.prior_supplier,
-              "p_related_each": p.related_each, "p_related_max": p.related_max, "p_member": p.bso_member,
-              "p_max": max(p.maximum(False), 1)}
-    return query(con, partners._FIND_SQL, params)
+    """The product's statement, run bare (it reads the source tables)."""
+    return query(con, *partners.statement(partners.PartnerQuery(sector_id=sector_id, min_level=min_level)))
