@@ -63,3 +63,14 @@ def test_missing_database_says_run_init(tmp_path):
     assert out.returncode == 1
     assert "run `python -m analytics init` first" in out.stderr
     assert not (tmp_path / "missing.duckdb").exists()
+
+
+def test_a_reader_that_stops_early_is_no_error(seeded_db_file):
+    """`... --json | head -1`: the reader goes away before the output is written (here, before the
+    command has even started, so its first write meets a closed pipe); no traceback, exit 0."""
+    proc = subprocess.Popen([sys.executable, "-m", "analytics", "gaps", "--json", "--db", str(seeded_db_file)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, stderr
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
