@@ -126,8 +126,11 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
         WHERE k.aggregate = 'latest'
         GROUP BY k.project_id, k.code, t.as_of
         UNION ALL
+        -- held on the date, but never later than the due date: a grant asks for labels valid at
+        -- its end, and a label lapsing after that does not undo a target reached
         SELECT k.project_id, k.code, t.as_of,
-            CAST(count(DISTINCT e.entity) FILTER (WHERE e.d <= t.as_of AND e.d_end >= t.as_of) AS DOUBLE),
+            CAST(count(DISTINCT e.entity) FILTER (WHERE e.d <= least(t.as_of, k.due)
+                                                    AND e.d_end >= least(t.as_of, k.due)) AS DOUBLE),
             max(e.d) FILTER (WHERE e.d <= t.as_of), count(e.d) FILTER (WHERE e.d <= t.as_of)
         FROM k CROSS JOIN t
         LEFT JOIN labels e ON e.measure = k.measure AND e.project_id = k.project_id
@@ -207,8 +210,9 @@ def partner_breakdown_sql(is_fresh: bool) -> str:
     return f"""
     WITH k AS (
         SELECT k.code, k.measure, {measures.aggregate_sql('k.measure')} AS aggregate,
-               {LEVEL_RANK.format('k.min_label_level')} AS min_rank
-        FROM kpis k WHERE k.project_id = $project
+               {LEVEL_RANK.format('k.min_label_level')} AS min_rank,
+               least(CAST($as_of AS DATE), coalesce(k.due_date, p.end_date)) AS label_day  -- as in evaluation_sql
+        FROM kpis k JOIN projects p USING (project_id) WHERE k.project_id = $project
     ),
     pre AS (  -- distinct: entities first seen for the partner by the date
         SELECT measure, partner, sum(events) AS events, sum(amount) AS amount, sum(new_in_partner) AS new_in_partner
@@ -227,7 +231,8 @@ def partner_breakdown_sql(is_fresh: bool) -> str:
     FROM k JOIN pre p ON p.measure = k.measure
     WHERE k.aggregate IN {measures.PRE_AGGREGATED}
     UNION ALL
-    SELECT k.code, e.partner, CAST(count(DISTINCT e.entity) FILTER (WHERE e.d_end >= $as_of) AS DOUBLE)
+    SELECT k.code, e.partner,
+           CAST(count(DISTINCT e.entity) FILTER (WHERE e.d <= k.label_day AND e.d_end >= k.label_day) AS DOUBLE)
     FROM k JOIN labels e ON e.measure = k.measure AND (k.min_rank IS NULL OR e.level_rank >= k.min_rank)
     WHERE k.aggregate = 'valid_at'
     GROUP BY k.code, e.partner

@@ -8,7 +8,7 @@ the events dated on or before the as-of date t become one number:
 - ``count``:    count of events with d <= t (participations, missions)
 - ``sum``:      sum of ``amount`` with d <= t (euros, participants)
 - ``latest``:   ``amount`` of the latest event with d <= t (manual check-ins)
-- ``valid_at``: distinct ``entity`` valid on t: d <= t <= d_end (labels)
+- ``valid_at``: distinct ``entity`` valid on min(t, the KPI's due date): d <= that day <= d_end (labels)
 
 ``code`` is NULL unless the events belong to one KPI (check-ins); ``level_rank`` is NULL unless
 the KPI's minimum label level filters them.
@@ -46,7 +46,8 @@ MEASURES: dict[str, Measure] = {
             "labels_awarded",
             "Clusters holding a valid label",
             "Distinct partner clusters holding a Cluster Management Excellence label valid on the "
-            "as-of date (assessed on or before it, valid until on or after it), at or above the "
+            "as-of date, or on the KPI's due date when that comes first (assessed on or before it, valid until "
+            "on or after it), at or above the "
             "KPI's minimum level.",
             "valid_at",
             f"""SELECT p.project_id, NULL AS code, p.organisation AS partner, la.organisation AS entity,

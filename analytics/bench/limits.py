@@ -56,8 +56,8 @@ act AS (
     UNION ALL
     SELECT k.project_id, k.code, t.as_of, count(DISTINCT la.organisation)
     FROM k CROSS JOIN t LEFT JOIN partners pa ON pa.project_id = k.project_id
-    LEFT JOIN label_awards la ON la.organisation = pa.organisation AND la.assessed_on <= t.as_of
-         AND la.valid_until >= t.as_of
+    LEFT JOIN label_awards la ON la.organisation = pa.organisation AND la.assessed_on <= least(t.as_of, k.due)
+         AND la.valid_until >= least(t.as_of, k.due)
          AND (k.min_rank IS NULL OR CASE la.level WHEN 'bronze' THEN 1 WHEN 'silver' THEN 2 ELSE 3 END >= k.min_rank)
     WHERE k.measure = 'labels_awarded'
     GROUP BY ALL

@@ -90,7 +90,7 @@ def _actuals(fr: Frames, kt: pd.DataFrame) -> pd.DataFrame:
     keys = ["project_id", "code", "as_of"]
     out = []
     for name, measure in MEASURES.items():  # nine measures, each vectorised over KPIs and dates
-        km = kt.loc[kt["measure"] == name, keys + ["min_rank", "baseline"]]
+        km = kt.loc[kt["measure"] == name, keys + ["min_rank", "baseline", "due"]]
         if km.empty:
             continue
         ev = fr.events[name]
@@ -109,7 +109,8 @@ def _actuals(fr: Frames, kt: pd.DataFrame) -> pd.DataFrame:
         elif agg == "latest":
             value = j.sort_values("d").groupby(keys, sort=False)["amount"].last()
         else:  # valid_at
-            value = j[j["d_end"] >= j["as_of"]].groupby(keys, sort=False)["entity"].nunique()
+            on = j[["as_of", "due"]].min(axis=1)  # held on the date, never later than the due date
+            value = j[(j["d"] <= on) & (j["d_end"] >= on)].groupby(keys, sort=False)["entity"].nunique()
         res = km[keys + ["baseline"]].merge(value.rename("actual").reset_index(), on=keys, how="left")
         res = res.merge(g.size().rename("records").reset_index(), on=keys, how="left")
         res["actual"] = res["actual"].fillna(res["baseline"] if agg == "latest" else 0.0)

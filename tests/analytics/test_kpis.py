@@ -163,6 +163,27 @@ def test_a_label_that_expired_no_longer_counts():
     assert row(con, "LAB", date(2021, 6, 1))["actual"] == 1
 
 
+def test_after_the_due_date_labels_are_counted_on_the_due_date():
+    """A target reached at the end stays reached when the labels lapse afterwards (the project
+    ends 2021-12-31; Alpha's bronze lapses 2022-03-31, Beta's silver 2023-01-31)."""
+    con = build(kpis=[kpi("LAB", "labels_awarded", 2, min_label_level="bronze")],
+                label_awards=[label("Alpha Cluster", "bronze", "2020-04-01", "2022-03-31"),
+                              label("Beta Cluster", "silver", "2021-02-01", "2023-01-31")])
+    at_end = row(con, "LAB", date(2021, 12, 31))
+    later = row(con, "LAB", date(2022, 6, 30))
+    assert (at_end["actual"], at_end["status"]) == (2, "achieved")
+    assert (later["actual"], later["status"]) == (2, "achieved")  # 1 holds a label on 30.06.2022, 2 did at the end
+
+
+def test_a_label_lapsing_before_the_due_date_still_stops_counting():
+    con = build(kpis=[kpi("LAB", "labels_awarded", 2, min_label_level="bronze")],
+                label_awards=[label("Alpha Cluster", "bronze", "2019-10-01", "2021-09-30"),
+                              label("Beta Cluster", "silver", "2021-02-01", "2023-01-31")])
+    assert row(con, "LAB", date(2021, 9, 30))["status"] == "achieved"
+    after = row(con, "LAB", date(2022, 6, 30))
+    assert (after["actual"], after["status"]) == (1, "overdue")  # counted on 31.12.2021: Alpha had lapsed
+
+
 def test_label_minimum_level_filters_lower_labels():
     con = build(kpis=[kpi("LAB", "labels_awarded", 2, min_label_level="silver")],
                 label_awards=[label("Alpha Cluster", "bronze", "2021-01-10", "2023-01-09"),
