@@ -63,7 +63,11 @@ def _ready(con, actor: Actor, key: tuple, upload, sheet, encoding, result: Impor
         st.caption("The first row as it will be stored:" if n == 1 else f"The first {n} rows as they will be stored:")
         dates = {c.name: st.column_config.DateColumn(c.name, format="YYYY-MM-DD")
                  for c in columns(result.table) if c.kind == "date"}
-        st.dataframe(result.preview, hide_index=True, width="stretch", key="import_preview", column_config=dates)
+        # an empty text cell shows empty, not as the word "None"
+        preview = result.preview.copy()
+        text = [c for c in preview.columns if preview[c].dtype == object and c not in dates]
+        preview[text] = preview[text].fillna("")
+        st.dataframe(preview, hide_index=True, width="stretch", key="import_preview", column_config=dates)
     if result.unchanged:
         st.info("The database already holds everything in this file: importing it would change nothing.",
                 icon=":material/check_circle:")

@@ -16,18 +16,34 @@ from analytics.ui.session import current_actor
 from analytics.ui.state import db
 
 log = logging.getLogger("clusterboard")
+ROOT_PATH = "home"  # the hidden page behind the root URL: it opens the first page
 
 
 def navigation(pages=PAGES, actor: Actor | None = None):
-    """Register only the pages this actor is offered: a hidden page has no URL either."""
+    """Register only the pages this actor is offered: a hidden page has no URL either.
+
+    The root URL is a hidden page that opens the first page at its own URL. Streamlit serves its
+    default page at "/" only and answers that page's own path ("/portfolio", as in a bookmark or
+    a shared link) with "Page not found"; with no real page as the default, every page keeps
+    one URL that always works.
+    """
     actor = actor or current_actor()
     pages = [spec for spec in pages if may(actor, spec.needs)]
     sections: dict[str, list] = {}
+    first = None
     for spec in pages:
-        sections.setdefault(spec.section, []).append(
-            st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec is pages[0])
-        )
-    return st.navigation(sections)
+        page = st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path)
+        first = first or page
+        sections.setdefault(spec.section, []).append(page)
+    if first is not None:
+        root = st.Page(lambda: None, title=first.title, url_path=ROOT_PATH, default=True, visibility="hidden")
+        sections[next(iter(sections))].insert(0, root)
+    page = st.navigation(sections)
+    if first is not None and page.url_path == "":
+        # before the sidebar binds the project and date to the URL: switching clears the URL's
+        # parameters, which Streamlit refuses once widgets are bound to them
+        st.switch_page(first, query_params=st.query_params.to_dict())
+    return page
 
 
 def chrome(page) -> bool:

@@ -150,6 +150,7 @@ def open_page(pg, url: str, name: str) -> dict:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     screenshot(pg, SCREENSHOTS / f"{name}.png")
     assert pg.locator("[data-testid='stException']").count() == 0, f"{name}: exception box shown"
+    assert pg.get_by_text("Page not found").count() == 0, f"{name}: {url} is not a page"
     alerts = pg.locator("[data-testid='stAlertContentError']")
     assert alerts.count() == 0, f"{name}: error shown: {alerts.first.inner_text()}"
     return {"seconds": elapsed, "js_errors": errors}

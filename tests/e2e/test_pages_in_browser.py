@@ -35,3 +35,9 @@ def test_biginn_pages(server, page):
 def test_bad_url_parameters_fall_back_without_error(server, page, query):
     open_page(page, f"{server}/kpis?{query}", f"kpis-bad-url-{abs(hash(query)) % 1000}")
     assert page.locator("h1").first.inner_text().endswith("KPIs")
+
+
+def test_the_root_url_opens_the_portfolio_at_its_own_url(server, page):
+    open_page(page, f"{server}/?project=CE4BIG&as_of=2021-06-30", "root-CE4BIG")
+    assert page.url.endswith("/portfolio?project=CE4BIG&as_of=2021-06-30")
+    assert page.locator("h1").first.inner_text().startswith("Portfolio")
