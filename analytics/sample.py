@@ -26,5 +26,18 @@ def sample_counts(con: duckdb.DuckDBPyConnection, project_id: str | None = None)
     return counts
 
 
+def project_tables_only(counts: dict[str, int]) -> dict[str, int]:
+    """The counts of the tables the portfolio shows: projects, what belongs to them and their
+    partners' labels, not the shared Big Science tables."""
+    return {t: n for t, n in counts.items() if t in PROJECT_TABLES or t in ("projects", "label_awards")}
+
+
+def sample_labels(con: duckdb.DuckDBPyConnection, project_id: str) -> dict[str, int]:
+    """Sample label awards of the project's partner clusters (the labels page shows those only)."""
+    n = con.execute("SELECT count(*) FROM label_awards WHERE is_sample AND organisation IN "
+                    "(SELECT organisation FROM partners WHERE project_id = ?)", [project_id]).fetchone()[0]
+    return {"label_awards": n} if n else {}
+
+
 def describe(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in sorted(counts.items()))

@@ -13,8 +13,7 @@ project, info = chosen_project(con)
 start, end = info["start_date"].date(), info["end_date"].date()
 st.title(f"{ui.md_escape(project)} · Labels")
 st.caption(f"{ui.md_escape(info['title'])} · project {start:%d.%m.%Y} to {end:%d.%m.%Y} · as of {day:%d %B %Y}")
-ui.sample_badge({t: n for t, n in sample.sample_counts(con, project).items() if t == "label_awards"},
-                where="the labels page")
+ui.sample_badge(sample.sample_labels(con, project), where="the labels page")
 
 status = labels.cluster_status(con, project, day)
 if status.empty:

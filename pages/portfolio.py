@@ -14,7 +14,7 @@ con = db()
 day = as_of()
 st.title("Portfolio")
 st.caption(f"All projects as of {day:%d %B %Y}")
-ui.sample_badge(sample.sample_counts(con), where="the portfolio")
+ui.sample_badge(sample.project_tables_only(sample.sample_counts(con)), where="the portfolio")
 
 mine = current_actor().visible(project_ids(con))
 overview = portfolio.overview(con, day, project_ids=mine)
