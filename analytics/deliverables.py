@@ -147,11 +147,9 @@ def due_after_end_problems(con: duckdb.DuckDBPyConnection, table: str, file_name
             for line, month, project_id, due, end in rows]
 
 
-def attention_items(con: duckdb.DuckDBPyConnection, project_ids: Iterable[str] | None, as_of: date) -> pd.DataFrame:
-    """Needs-attention rows: overdue deliverables (since the day after they fell due), late
-    submissions without a justification, and deliverables due after the project end."""
-    return con.execute(
-        f"""WITH sched AS ({_SCHEDULE})
+# Needs-attention rows of the projects in $projects at $as_of (see attention_items).
+ATTENTION_SQL = f"""
+        WITH sched AS ({_SCHEDULE})
         SELECT project_id, 'high' AS severity, 'Deliverables' AS area,
                format('{{}} {{}} (M{{}}, due {{}}) not submitted: {{}} day{{}} late', code, title, due_month,
                       strftime(due_on, '%d.%m.%Y'), days_late, CASE WHEN days_late = 1 THEN '' ELSE 's' END) AS what,
@@ -168,6 +166,10 @@ def attention_items(con: duckdb.DuckDBPyConnection, project_ids: Iterable[str] |
                format('{{}} {{}} is due in M{{}} ({{}}), after the project end', code, title, due_month,
                       strftime(due_on, '%d.%m.%Y')),
                due_on
-        FROM sched WHERE due_after_end""",
-        _params(con, project_ids, as_of),
-    ).df()
+        FROM sched WHERE due_after_end"""
+
+
+def attention_items(con: duckdb.DuckDBPyConnection, project_ids: Iterable[str] | None, as_of: date) -> pd.DataFrame:
+    """Needs-attention rows: overdue deliverables (since the day after they fell due), late
+    submissions without a justification, and deliverables due after the project end."""
+    return con.execute(ATTENTION_SQL, _params(con, project_ids, as_of)).df()

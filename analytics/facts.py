@@ -259,10 +259,14 @@ def _cut(day: date) -> date:
     return day if following.day == 1 else day.replace(day=1) - timedelta(days=1)
 
 
-def asof_sql(grain: Grain, rel: str, where: str, is_fresh: bool, dates: list[date]) -> str:
+def asof_sql(grain: Grain, rel: str, where: str, is_fresh: bool, dates: list[date], *,
+             by_project: bool = False) -> str:
     """SELECT as_of, <keys>, <values>: each key's cumulative values at every date of ``rel`` (a
     relation with an ``as_of`` column holding ``dates``). ``where`` filters on the keys (measure,
     project_id). Parameters: asof_params(dates).
+
+    With ``by_project``, ``rel`` also has a ``for_project`` column and each project is valued only
+    at its own dates (so a caller asking for different dates per project reads no other pairs).
 
     The checkpoint at as_of when it is a month end, else at the end of the month before (the last
     checkpoint when the records ended earlier), plus the daily rows after it up to as_of. The
@@ -273,23 +277,27 @@ def asof_sql(grain: Grain, rel: str, where: str, is_fresh: bool, dates: list[dat
     exprs = ", ".join(f"{expr} AS {col}" for col, expr, _ in grain.values)
     combine = ", ".join(f"{op}({col}) AS {col}" for col, _, op in grain.values)
     if not is_fresh:
+        own = " AND f.project_id = t.for_project" if by_project else ""
         return f"""SELECT t.as_of, {keys}, {", ".join(f"{op}({expr}) AS {col}" for col, expr, op in grain.values)}
-                   FROM {rel} t JOIN {_inline_daily(grain)} f ON f.d <= t.as_of
+                   FROM {rel} t JOIN {_inline_daily(grain)} f ON f.d <= t.as_of{own}
                    WHERE {where} AND f.d <= $facts_hi GROUP BY ALL"""
+    own_m = " AND m.project_id = c.for_project" if by_project else ""
+    own_f = " AND f.project_id = c.for_project" if by_project else ""
     windows = " OR ".join(f"(f.d > $facts_w{i}_lo AND f.d <= $facts_w{i}_hi)" for i in range(len(_windows(dates))))
     tail = f"""
             UNION ALL
-            SELECT c.as_of, {keys}, {exprs} FROM cuts c JOIN {grain.daily} f ON f.d > c.cut AND f.d <= c.as_of
+            SELECT c.as_of, {keys}, {exprs} FROM cuts c JOIN {grain.daily} f ON f.d > c.cut AND f.d <= c.as_of{own_f}
             WHERE {where} AND ({windows})""" if windows else ""
     return f"""
-        WITH cuts AS (SELECT as_of, CASE WHEN as_of = last_day(as_of) THEN as_of
-                                         ELSE CAST(date_trunc('month', as_of) - INTERVAL 1 DAY AS DATE) END AS cut
+        WITH cuts AS (SELECT {"for_project, " if by_project else ""}as_of,
+                             CASE WHEN as_of = last_day(as_of) THEN as_of
+                                  ELSE CAST(date_trunc('month', as_of) - INTERVAL 1 DAY AS DATE) END AS cut
                       FROM {rel})
         SELECT as_of, {keys}, {combine} FROM (
-            SELECT c.as_of, {keys}, {cols} FROM cuts c JOIN {grain.monthly} m ON m.month_end = c.cut
+            SELECT c.as_of, {keys}, {cols} FROM cuts c JOIN {grain.monthly} m ON m.month_end = c.cut{own_m}
             WHERE {where} AND m.month_end BETWEEN $facts_lo AND least($facts_cut_hi, $facts_hi)
             UNION ALL
-            SELECT c.as_of, {keys}, {cols} FROM cuts c JOIN {grain.monthly} m ON m.month_end < c.cut
+            SELECT c.as_of, {keys}, {cols} FROM cuts c JOIN {grain.monthly} m ON m.month_end < c.cut{own_m}
             WHERE {where} AND m.is_last AND m.month_end < $facts_cut_hi{tail}
         ) GROUP BY ALL
     """

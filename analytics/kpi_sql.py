@@ -9,6 +9,11 @@ time goes to planning a large statement as much as to running it:
 - only KPIs with milestones go through the milestone brackets; the others ramp in one expression;
 - the latest check-in (confidence, note) is joined only when a caller asks for those columns.
 Parameters: $dates, facts.asof_params(dates), $on_track, $at_risk, and $projects when filtered.
+
+Per KPI (``per_kpi``): only the KPIs in $kpi_projects / $kpi_codes (parallel lists), each at the
+dates on or after its project's start. For a KPI's own history (the needs-attention list looks
+back over the off-track ones only), this reads a few thousand KPI-dates instead of every KPI of
+every project at every date.
 """
 from __future__ import annotations
 
@@ -75,33 +80,61 @@ def _selected(filtered: bool, column: str = "project_id") -> str:
     return f"list_contains($projects, {column})" if filtered else "TRUE"
 
 
-def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates: list) -> str:
-    """One row per KPI and as-of date, with the requested COLUMNS."""
+# Where the date relation t meets the KPIs or the records. Per KPI, t holds (project_id, as_of)
+# pairs and kt the (project_id, code, as_of) triples; otherwise t is the dates, for every KPI.
+_ALL_DATES = {"kpi": "CROSS JOIN t", "ms": "CROSS JOIN t", "records": "", "checkins": ""}
+_OWN_DATES = {
+    "kpi": "JOIN kt t ON t.project_id = k.project_id AND t.code = k.code",
+    "ms": "JOIN kt t ON t.project_id = ms.project_id AND t.code = ms.code",
+    "records": " AND t.project_id = e.project_id",
+    "checkins": " AND t.project_id = c.project_id",
+}
+
+
+def _dates_sql(per_kpi: bool) -> tuple[str, str]:
+    """The CTEs of the dates: before k (every KPI at $dates), or after it (the asked KPIs' pairs)."""
+    if not per_kpi:
+        return "t AS (SELECT CAST(unnest($dates) AS DATE) AS as_of),", ""
+    return "", """,
+    asked AS (SELECT DISTINCT * FROM (SELECT unnest($kpi_projects) AS project_id, unnest($kpi_codes) AS code)),
+    kt AS (  -- each asked KPI at the dates from its project's start on (before it: not started)
+        SELECT k.project_id, k.code, d.as_of
+        FROM k JOIN asked USING (project_id, code)
+        JOIN (SELECT CAST(unnest($dates) AS DATE) AS as_of) d ON d.as_of >= k.start_date
+    ),
+    t AS (SELECT DISTINCT project_id, as_of FROM kt)"""
+
+
+def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates: list, per_kpi: bool = False) -> str:
+    """One row per KPI and as-of date, with the requested COLUMNS (per_kpi: see the module doc)."""
     where = _selected(filtered)
+    on = _OWN_DATES if per_kpi else _ALL_DATES
+    dates_cte, pairs_cte = _dates_sql(per_kpi)
+    pre_rel = "(SELECT project_id AS for_project, as_of FROM t)" if per_kpi else "t"
     with_checkins = bool(CHECKIN_COLUMNS & set(columns))
     checkin_cte = f""",
     lc AS (  -- the owner's latest check-in, shown beside the computed status
         SELECT c.project_id, c.code, t.as_of, arg_max(c.confidence, c.checked_on) AS confidence,
                arg_max(c.note, c.checked_on) AS checkin_note, max(c.checked_on) AS checkin_on
-        FROM checkins c JOIN t ON c.checked_on <= t.as_of
+        FROM checkins c JOIN t ON c.checked_on <= t.as_of{on['checkins']}
         WHERE {_selected(filtered, 'c.project_id')} AND c.checked_on <= $facts_hi
         GROUP BY ALL
     )""" if with_checkins else ""
     checkin_join = "LEFT JOIN lc ON lc.project_id = v.project_id AND lc.code = v.code AND lc.as_of = v.as_of" \
         if with_checkins else ""
     return f"""
-    WITH t AS (SELECT CAST(unnest($dates) AS DATE) AS as_of),
+    WITH {dates_cte}
     k AS (
         SELECT k.*, p.start_date, p.end_date, coalesce(k.due_date, p.end_date) AS due,
                {measures.aggregate_sql('k.measure')} AS aggregate, {LEVEL_RANK.format('k.min_label_level')} AS min_rank
         FROM kpis k JOIN projects p USING (project_id)
         WHERE {_selected(filtered, 'k.project_id')}
-    ),
-    pre AS ({facts.asof_sql(facts.MEASURE_GRAIN, "t", where, is_fresh, dates)}),
+    ){pairs_cte},
+    pre AS ({facts.asof_sql(facts.MEASURE_GRAIN, pre_rel, where, is_fresh, dates, by_project=per_kpi)}),
     latest AS (  -- grouped before meeting the KPIs: one row per measure, project, code and date
         SELECT e.measure, e.project_id, e.code, t.as_of, arg_max(e.amount, e.d) AS amount, max(e.d) AS d,
                count(*) AS records
-        FROM ({_live_sql(_names('latest'), where + ' AND d <= $facts_hi')}) e JOIN t ON e.d <= t.as_of
+        FROM ({_live_sql(_names('latest'), where + ' AND d <= $facts_hi')}) e JOIN t ON e.d <= t.as_of{on['records']}
         GROUP BY ALL
     ),
     labels AS ({_live_sql(_names('valid_at'), where + ' AND d <= $facts_hi')}),
@@ -113,14 +146,14 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
                 WHEN 'sum'      THEN coalesce(p.amount, 0)
             END AS DOUBLE) AS actual,
             p.last_d AS last_record_on, coalesce(p.events, 0) AS records
-        FROM k CROSS JOIN t
+        FROM k {on['kpi']}
         LEFT JOIN pre p ON p.measure = k.measure AND p.project_id = k.project_id AND p.as_of = t.as_of
         WHERE k.aggregate IN {measures.PRE_AGGREGATED}
         UNION ALL
         SELECT k.project_id, k.code, t.as_of,
             CAST(coalesce(arg_max(l.amount, l.d), any_value(k.baseline)) AS DOUBLE),
             max(l.d), coalesce(sum(l.records), 0)
-        FROM k CROSS JOIN t
+        FROM k {on['kpi']}
         LEFT JOIN latest l ON l.measure = k.measure AND l.project_id = k.project_id AND l.as_of = t.as_of
              AND (l.code IS NULL OR l.code = k.code)
         WHERE k.aggregate = 'latest'
@@ -132,7 +165,7 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
             CAST(count(DISTINCT e.entity) FILTER (WHERE e.d <= least(t.as_of, k.due)
                                                     AND e.d_end >= least(t.as_of, k.due)) AS DOUBLE),
             max(e.d) FILTER (WHERE e.d <= t.as_of), count(e.d) FILTER (WHERE e.d <= t.as_of)
-        FROM k CROSS JOIN t
+        FROM k {on['kpi']}
         LEFT JOIN labels e ON e.measure = k.measure AND e.project_id = k.project_id
              AND (e.code IS NULL OR e.code = k.code)
              AND (k.min_rank IS NULL OR e.level_rank >= k.min_rank)
@@ -157,7 +190,7 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
                    arg_max(ms.v, ms.d) FILTER (WHERE ms.d <= t.as_of AND ms.d <= ms.due) AS mv0,
                    min(ms.d) FILTER (WHERE ms.d > t.as_of AND ms.d <= ms.due) AS md1,
                    arg_min(ms.v, ms.d) FILTER (WHERE ms.d > t.as_of AND ms.d <= ms.due) AS mv1
-            FROM ms CROSS JOIN t
+            FROM ms {on['ms']}
             GROUP BY ms.project_id, ms.code, t.as_of
         )
     ),

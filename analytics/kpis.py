@@ -69,10 +69,33 @@ def evaluate(
 ) -> pd.DataFrame:
     """Every KPI of the given projects (all when None), evaluated at each date; all of
     kpi_sql.COLUMNS unless fewer are asked for (fewer columns: less to compute and convert)."""
+    sql, params = evaluation(con, dates, project_ids=project_ids, thresholds=thresholds, columns=columns)
+    return con.execute(sql, params).df()
+
+
+def evaluation(
+    con: duckdb.DuckDBPyConnection,
+    dates: list[date],
+    *,
+    project_ids: list[str] | None = None,
+    thresholds: StatusThresholds | None = None,
+    columns: list[str] | None = None,
+    kpi_keys: list[tuple[str, str]] | None = None,
+) -> tuple[str, dict]:
+    """The SQL and parameters of ``evaluate``, for callers that query its rows further in SQL.
+
+    With ``kpi_keys`` ((project_id, code) pairs), only those KPIs, each at the dates from its
+    project's start on: a few KPIs' histories without evaluating every KPI at every date.
+    """
+    if kpi_keys is not None:
+        project_ids = sorted({project for project, _ in kpi_keys})
     params = _params(con, dates, project_ids, thresholds)
     sql = kpi_sql.evaluation_sql(filtered=project_ids is not None, is_fresh=params.pop("_fresh"),
-                                 columns=list(columns or kpi_sql.COLUMNS), dates=list(dates))
-    return con.execute(sql, params).df()
+                                 columns=list(columns or kpi_sql.COLUMNS), dates=list(dates),
+                                 per_kpi=kpi_keys is not None)
+    if kpi_keys is not None:
+        params |= {"kpi_projects": [p for p, _ in kpi_keys], "kpi_codes": [c for _, c in kpi_keys]}
+    return sql, params
 
 
 def _params(con, dates, project_ids, thresholds) -> dict:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from analytics import attention
+from analytics import attention, labels
 from tests.analytics.builders import build, kpi, training
-from tests.analytics.participation_rows import deliverable, label, stay
+from tests.analytics.participation_rows import deliverable, label, partner, project, stay
 
 AS_OF = date(2021, 7, 2)
 
@@ -92,3 +93,84 @@ def test_nothing_to_report_is_an_empty_list():
     items = attention.needs_attention(build(), AS_OF)
     assert items.empty
     assert list(items.columns) == attention.COLUMNS
+
+
+def test_off_track_since_is_the_start_of_the_current_run_only():
+    """Two manual KPIs (target 12 by 31.12, linear) on 20.07.2021, expected 12 × 200/364 = 6.6.
+
+    RUN, 3 from 15.02: off track at 31.01 (0 of 0.99), on track at 28.02 and 31.03 (pace 1.57,
+    1.02), at risk at 30.04 (3 of 3.92: 0.77), off track at 31.05 (0.61), 30.06 and 20.07: since
+    31.05, not 31.01 (that run ended). NEW, 6 from 20.06 and 2 from 10.07: on track at 30.06
+    (6 of 5.93), off track on 20.07 (2 of 6.6): since the as-of date itself."""
+    def checkin(code: str, on: str, value: float) -> dict:
+        return {"project_id": "TEST", "code": code, "checked_on": on, "value": value, "confidence": "on_track"}
+
+    c = build(kpis=[kpi("RUN", "manual", 12), kpi("NEW", "manual", 12)],
+              checkins=[checkin("RUN", "2021-02-15", 3), checkin("NEW", "2021-06-20", 6), checkin("NEW", "2021-07-10", 2)])
+    items = attention.kpi_items(c, ["TEST"], date(2021, 7, 20))
+    high = items[items["severity"] == "high"].sort_values("what")
+    assert high[["what", "since"]].values.tolist() == [
+        ["NEW NEW KPI: off track, 2 of 12 units with 6.6 expected by now", pd.Timestamp(2021, 7, 20)],
+        ["RUN RUN KPI: off track, 3 of 12 units with 6.6 expected by now", pd.Timestamp(2021, 5, 31)],
+    ]
+
+
+LABELS_AS_OF = date(2022, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def clusters():
+    """Four projects sharing clusters, on 01.01.2022 (LABELS_AS_OF):
+
+    - Shared, a cluster of ONE (to 31.12.2022), TWO (to 30.06.2022) and ENDED (to 30.06.2021):
+      bronze 01.03.2020-28.02.2022, silver 01.03.2021-30.09.2022, 12 months after the bronze
+      (too early: 18 needed). Its silver lapses on 01.10.2022: before ONE's end, not TWO's; ENDED
+      has ended, so only the ladder problem is listed there, as under ONE and TWO.
+    - Solo, in ONE only: bronze 01.06.2019-31.05.2021, lapsed during ONE on 01.06.2021.
+    - Smeco, an SME of TWO holding a label (so one of its clusters): bronze valid one day longer
+      than 2 years.
+    - Bare, a cluster of TWO whose only label is assessed after the as-of date: nothing yet.
+    - NOCL has one SME partner and no labels: no clusters, nothing.
+    """
+    sme = {"org_type": "sme"}
+    c = build(
+        projects=[project("ONE", "2021-01-01", "2022-12-31"), project("TWO", "2021-06-01", "2022-06-30"),
+                  project("ENDED", "2020-01-01", "2021-06-30"), project("NOCL", "2021-01-01", "2022-12-31")],
+        partners=[partner("Shared", "ONE"), partner("Solo", "ONE"), partner("Shared", "TWO"), partner("Bare", "TWO"),
+                  partner("Smeco", "TWO") | sme, partner("Shared", "ENDED"), partner("Plain", "NOCL") | sme],
+        label_awards=[label("Shared", "bronze", "2020-03-01", "2022-02-28"),
+                      label("Shared", "silver", "2021-03-01", "2022-09-30"),
+                      label("Solo", "bronze", "2019-06-01", "2021-05-31"),
+                      label("Smeco", "bronze", "2021-09-01", "2023-09-02"),
+                      label("Bare", "bronze", "2022-05-01", "2024-04-30")],
+    )
+    yield c
+    c.close()
+
+
+def _rows(items):
+    return sorted(zip(items["project_id"], items["what"], items["since"].dt.date))
+
+
+def test_label_findings_of_many_projects_in_one_statement(clusters):
+    too_early = "Shared: silver assessed 12 months after the first bronze of 01.03.2020: at least 18 are needed"
+    assert _rows(labels.attention_items_of(clusters, ["ONE", "TWO", "ENDED", "NOCL"], LABELS_AS_OF)) == [
+        ("ENDED", too_early, date(2021, 3, 1)),
+        ("ONE", too_early, date(2021, 3, 1)),
+        ("ONE", "Shared: silver label lapses on 01.10.2022, before the project ends on 31.12.2022", date(2021, 3, 1)),
+        ("ONE", "Solo: label lapsed on 01.06.2021, no valid label since", date(2021, 6, 1)),
+        ("TWO", too_early, date(2021, 3, 1)),
+        ("TWO", "Smeco: bronze label valid until 02.09.2023: more than 2 years after its assessment on 01.09.2021",
+         date(2021, 9, 1)),
+    ]
+
+
+@pytest.mark.parametrize("as_of", [date(2021, 6, 30), LABELS_AS_OF, date(2022, 7, 1), date(2022, 10, 1)])
+def test_label_findings_of_many_projects_are_each_projects_own(clusters, as_of):
+    """The set-based statement against the per-project one (a project's Labels page), at dates
+    around the lapses and the project ends; the selection None is every project."""
+    per_project = [labels.attention_items(clusters, p, as_of) for p in ("ONE", "TWO", "ENDED", "NOCL")]
+    expected = sorted(row for items in per_project for row in _rows(items))
+    assert _rows(labels.attention_items_of(clusters, ["ONE", "TWO", "ENDED", "NOCL"], as_of)) == expected
+    assert _rows(labels.attention_items_of(clusters, None, as_of)) == expected
+    assert _rows(labels.attention_items_of(clusters, ["TWO"], as_of)) == _rows(per_project[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from analytics import kpis
@@ -258,3 +259,21 @@ def test_seeded_biginn_missions_match_the_reported_results(seeded):
     assert table.loc["MIS", "actual"] == 10
     assert table.loc["PAR", "actual"] == 180
     assert table.loc["MIS", "is_placeholder"]
+
+
+@pytest.mark.parametrize("facts_fresh", [True, False], ids=["stored facts", "facts computed on the fly"])
+def test_a_few_kpis_each_from_its_project_start_equal_the_full_evaluation(seeded, monkeypatch, facts_fresh):
+    """kpis.evaluation(kpi_keys=...): the rows of those KPIs only, at the dates on or after their
+    project's start, as the evaluation of every KPI gives them (a mid-month date reads the facts'
+    daily tail)."""
+    if not facts_fresh:
+        monkeypatch.setattr(kpis.facts, "fresh", lambda con: False)
+    dates = [date(2020, 12, 31), date(2021, 3, 17), date(2021, 6, 30), date(2022, 1, 31), date(2023, 5, 31)]
+    keys = [("CE4BIG", "TRN"), ("CE4BIG", "LAB"), ("CE4BIG", "SPL"), ("BIGINN", "MIS"), ("BIGINN", "PAR")]
+    full = kpis.evaluate(seeded, dates, project_ids=["CE4BIG", "BIGINN"])
+    full = full[[key in keys for key in zip(full["project_id"], full["code"])]]
+    expected = full[full["as_of"] >= full["start_date"]].reset_index(drop=True)
+    sql, params = kpis.evaluation(seeded, dates, kpi_keys=keys)
+    got = seeded.execute(sql, params).df()
+    assert len(got) > len(keys) and set(zip(got["project_id"], got["code"])) == set(keys)
+    pd.testing.assert_frame_equal(got, expected)
