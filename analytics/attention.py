@@ -36,6 +36,9 @@ from analytics.selection import checked_projects
 from analytics.settings import StatusThresholds
 
 STALE_DAYS = 60
+# The Portfolio lists this many findings; beyond it a list is read as counts (shown above it),
+# and every finding downloads as CSV.
+ROWS_SHOWN = 500
 PAGES = {"Deliverables": "deliverables", "KPIs": "kpis", "Exchanges": "exchanges", "Labels": "labels"}
 SEVERITIES = ("high", "medium", "low")
 COLUMNS = ["project_id", "severity", "area", "what", "since", "page", "link"]

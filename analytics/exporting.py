@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from analytics.access import Actor
 from analytics.columns import columns
@@ -38,6 +39,16 @@ BOM = b"\xef\xbb\xbf"
 
 def neutralise(text: str) -> str:
     return f"'{text}" if FORMULA_START.match(text) else text
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """A frame shown on a page as a CSV download: UTF-8 with BOM (Excel reads it right) and text
+    that would start a formula neutralised, as in every export."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    return out.to_csv(index=False).encode("utf-8-sig")
 
 
 def projects_in_scope(con: duckdb.DuckDBPyConnection, actor: Actor) -> list[str] | None:

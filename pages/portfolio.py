@@ -1,7 +1,7 @@
 """Portfolio: every project at a glance: KPI status matrix, budget burn, time elapsed."""
 import streamlit as st
 
-from analytics import attention, charts, portfolio, sample
+from analytics import attention, charts, exporting, portfolio, sample
 from analytics.projects import project_ids
 from analytics.ui.session import current_actor
 from analytics.kpis import formulas as kpi_formulas
@@ -56,8 +56,20 @@ findings = attention.needs_attention(con, day, mine)
 if findings.empty:
     st.success("Nothing needs attention on this date.", icon=":material/check_circle:")
 else:
-    st.caption(f"{len(findings)} findings, most severe first, then the oldest. Open a row's page for the details.")
-    st.dataframe(findings, hide_index=True, width="stretch",
+    by_severity = findings["severity"].value_counts()
+    st.caption(f"{len(findings):,} findings ("
+               + ", ".join(f"{by_severity.get(s, 0):,} {s}" for s in attention.SEVERITIES)
+               + "), most severe first, then the oldest. Open a row's page for the details.")
+    if len(findings) > attention.ROWS_SHOWN:
+        # a portfolio of a thousand projects can have 100,000s of findings: a list that long is
+        # read as counts, and sending it whole would slow the page for everyone
+        st.dataframe(findings.groupby(["severity", "area"], sort=False).size().rename("findings").reset_index(),
+                     hide_index=True, column_config={"findings": st.column_config.NumberColumn("Findings", format="%,d")})
+        st.caption(f"The first {attention.ROWS_SHOWN:,} of them:")
+        st.download_button(f"Download all {len(findings):,} findings (CSV)", icon=":material/download:",
+                           data=lambda: exporting.frame_csv(findings.drop(columns="link")),
+                           file_name=f"needs-attention-{day.isoformat()}.csv", mime="text/csv")
+    st.dataframe(findings.head(attention.ROWS_SHOWN), hide_index=True, width="stretch",
                  column_order=["project_id", "severity", "area", "since", "link", "what"], column_config={
         "project_id": st.column_config.TextColumn("Project", width=80),
         "severity": st.column_config.TextColumn("Severity", width=80),

@@ -4,8 +4,10 @@ not read a large file again; committing reads it once more, inside the write."""
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
+from analytics import exporting
 from analytics.access import Actor
 from analytics.columns import columns
 from analytics.dictionary import table_title
@@ -47,7 +49,7 @@ def _problems(result: ImportResult) -> None:
                  column_config={"row": st.column_config.NumberColumn("Row", format="%d",
                                                                      help="Spreadsheet row: the header is row 1"),
                                 "column": "Column", "value": "Value", "reason": "What is wrong"})
-    st.download_button("Download the problems (CSV)", data=lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button("Download the problems (CSV)", data=lambda: exporting.frame_csv(frame),
                        file_name=f"problems-{result.file_name}.csv", mime="text/csv", icon=":material/download:")
 
 
@@ -65,7 +67,8 @@ def _ready(con, actor: Actor, key: tuple, upload, sheet, encoding, result: Impor
                  for c in columns(result.table) if c.kind == "date"}
         # an empty text cell shows empty, not as the word "None"
         preview = result.preview.copy()
-        text = [c for c in preview.columns if preview[c].dtype == object and c not in dates]
+        text = [c for c in preview.columns if c not in dates
+                and (preview[c].dtype == object or pd.api.types.is_string_dtype(preview[c]))]
         preview[text] = preview[text].fillna("")
         st.dataframe(preview, hide_index=True, width="stretch", key="import_preview", column_config=dates)
     if result.unchanged:

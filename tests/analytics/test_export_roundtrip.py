@@ -101,3 +101,13 @@ def test_an_editor_exports_their_projects_and_the_shared_data(db):
     sectors = exporting.table_bytes(db, "sectors", "csv", projects).decode("utf-8-sig").splitlines()
     assert len(sectors) == 1 + db.execute("SELECT count(*) FROM sectors").fetchone()[0]
     assert exporting.projects_in_scope(db, LOCAL_ADMIN) is None
+
+
+def test_a_frame_shown_on_a_page_downloads_neutralised_with_a_bom():
+    import pandas as pd
+
+    from analytics.exporting import frame_csv
+
+    data = frame_csv(pd.DataFrame({"what": ["=HYPERLINK(\"x\")", "plain", None], "n": [-1, 2, 3]}))
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == ["what,n", "\"'=HYPERLINK(\"\"x\"\")\",-1", "plain,2", ",3"]

@@ -72,3 +72,17 @@ def test_portfolio_needs_attention_list(app):
     assert (first["project_id"], first["severity"], first["area"]) == ("CE4BIG", "high", "KPIs")
     assert any(findings["what"].str.startswith("D2.2 Cluster benchmarking action plans"))
     assert findings["link"].iloc[0] == "kpis?project=CE4BIG&as_of=2021-06-30"
+
+
+def test_a_long_attention_list_shows_counts_the_first_rows_and_downloads_all(app, monkeypatch):
+    from analytics import attention
+
+    monkeypatch.setattr(attention, "ROWS_SHOWN", 3)  # the seed has 10 findings on 30.06.2021
+    at = app(as_of=date(2021, 6, 30))
+    counts, listed = at.dataframe[1].value, at.dataframe[2].value
+    assert counts["findings"].sum() == 10
+    assert dict(zip(zip(counts["severity"], counts["area"]), counts["findings"]))[("high", "KPIs")] == 1
+    assert len(listed) == 3
+    assert any("10 findings (2 high, 7 medium, 1 low)" in c.value for c in at.caption)
+    assert any("The first 3 of them" in c.value for c in at.caption)
+    assert at.get("download_button")[0].proto.label == "Download all 10 findings (CSV)"
