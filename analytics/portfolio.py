@@ -78,3 +78,17 @@ def overview(
     df[STATUS_ORDER + ["kpis"]] = df[STATUS_ORDER + ["kpis"]].fillna(0).astype(int)
     df["burn_flag"] = [burn_flag(None if pd.isna(b) else b, burn) for b in df["burn_index"]]
     return df.drop(columns=["elapsed_share_y"], errors="ignore").rename(columns={"elapsed_share_x": "elapsed_share"})
+
+
+# The status matrix reads well up to a few dozen projects; a portfolio of a thousand draws it for
+# the projects that most need a look (the table lists every project).
+MATRIX_PROJECTS = 30
+
+
+def matrix_focus(overview: pd.DataFrame, limit: int = MATRIX_PROJECTS) -> list[str]:
+    """The projects the status matrix shows: all when they fit, else the ``limit`` with the most
+    KPIs overdue or off track, then at risk, then by project id."""
+    if len(overview) <= limit:
+        return overview["project_id"].tolist()
+    worst = overview.assign(_bad=overview["overdue"] + overview["off_track"])
+    return worst.sort_values(["_bad", "at_risk", "project_id"], ascending=[False, False, True])["project_id"].head(limit).tolist()

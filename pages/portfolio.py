@@ -22,8 +22,12 @@ if overview.empty:
     st.info("No projects yet.")
     st.stop()
 
-matrix = portfolio.kpi_matrix(con, day, project_ids=mine)
+focus = portfolio.matrix_focus(overview)
+matrix = portfolio.kpi_matrix(con, day, project_ids=focus)
 st.plotly_chart(charts.status_matrix(matrix), width="stretch")
+if len(focus) < len(overview):
+    st.caption(f"The {len(focus)} of {len(overview):,} projects with the most KPIs overdue or off track, then at "
+               "risk; the table below lists every project.")
 
 rows = overview.assign(
     status=lambda d: d.apply(

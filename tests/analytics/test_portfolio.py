@@ -35,3 +35,15 @@ def test_project_month(day, month):
 def test_month_end():
     assert projects.month_end(date(2020, 2, 3), 1) == date(2020, 3, 2)
     assert projects.month_end(date(2021, 1, 1), 12) == date(2021, 12, 31)
+
+
+def test_the_status_matrix_focuses_on_the_projects_that_need_a_look():
+    import pandas as pd
+
+    from analytics.portfolio import matrix_focus
+
+    overview = pd.DataFrame({"project_id": ["P1", "P2", "P3", "P4", "P5"], "overdue": [0, 1, 0, 0, 2],
+                             "off_track": [0, 1, 2, 0, 0], "at_risk": [5, 0, 1, 3, 0]})
+    assert matrix_focus(overview, limit=5) == ["P1", "P2", "P3", "P4", "P5"]  # all fit: in their order
+    # P2, P3 and P5 have 2 overdue or off track each: P3 has one at risk more; then P2 and P5 by id
+    assert matrix_focus(overview, limit=4) == ["P3", "P2", "P5", "P1"]
