@@ -2,17 +2,7 @@
 among its partners, BIGINN 3; the shared Big Science tables are not the portfolio's)."""
 from __future__ import annotations
 
-import pytest
-
 from analytics import sample, seed, store
-
-
-@pytest.fixture(scope="module")
-def seeded():
-    con = store.memory()
-    seed.seed(con)
-    yield con
-    con.close()
 
 
 def test_labels_page_counts_the_projects_partners_only(seeded):

@@ -89,14 +89,6 @@ def test_the_facts_give_the_answers_of_the_competencies(filters):
     pd.testing.assert_frame_equal(facts_way, raw_way, check_dtype=False)
 
 
-@pytest.fixture(scope="module")
-def seeded():
-    con = store.memory()
-    seed.seed(con)
-    yield con
-    con.close()
-
-
 @pytest.mark.parametrize("filters", [{}, {"granularity": "top"}, {"countries": ["PL", "ES"]}, {"bsos": ["CERN"]}],
                          ids=["all", "top", "two-countries", "cern"])
 def test_on_the_seed_too(seeded, filters):
