@@ -233,3 +233,14 @@ def _nothing() -> pd.DataFrame:
     items["page"] = items["area"].map(PAGES)
     items["link"] = []
     return items[COLUMNS]
+
+
+def counts(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings per severity and area, most severe first: how a list too long to read is shown."""
+    return findings.groupby(["severity", "area"], sort=False).size().rename("findings").reset_index()
+
+
+def headline(findings: pd.DataFrame) -> str:
+    """'n findings (h high, m medium, l low)', for the caption above the list."""
+    by_severity = findings["severity"].value_counts()
+    return f"{len(findings):,} findings (" + ", ".join(f"{by_severity.get(s, 0):,} {s}" for s in SEVERITIES) + ")"

@@ -60,15 +60,12 @@ findings = attention.needs_attention(con, day, mine)
 if findings.empty:
     st.success("Nothing needs attention on this date.", icon=":material/check_circle:")
 else:
-    by_severity = findings["severity"].value_counts()
-    st.caption(f"{len(findings):,} findings ("
-               + ", ".join(f"{by_severity.get(s, 0):,} {s}" for s in attention.SEVERITIES)
-               + "), most severe first, then the oldest. Open a row's page for the details.")
+    st.caption(f"{attention.headline(findings)}, most severe first, then the oldest. "
+               "Open a row's page for the details.")
     if len(findings) > attention.ROWS_SHOWN:
         # a portfolio of a thousand projects can have 100,000s of findings: a list that long is
         # read as counts, and sending it whole would slow the page for everyone
-        st.dataframe(findings.groupby(["severity", "area"], sort=False).size().rename("findings").reset_index(),
-                     hide_index=True, column_config={"findings": st.column_config.NumberColumn("Findings", format="%,d")})
+        st.dataframe(attention.counts(findings), hide_index=True, column_config={"findings": st.column_config.NumberColumn("Findings", format="%,d")})
         st.caption(f"The first {attention.ROWS_SHOWN:,} of them:")
         st.download_button(f"Download all {len(findings):,} findings (CSV)", icon=":material/download:",
                            data=lambda: exporting.frame_csv(findings.drop(columns="link")),
