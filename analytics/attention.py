@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
@@ -199,6 +200,36 @@ _ALL_ITEMS = f"""
 # as pandas sorted them before). Sorted in Arrow: ~0.1 s for 200,000 findings, where DuckDB's
 # ORDER BY took ~0.16 s and pandas' sort_values ~0.25 s.
 _ORDER = [(column, "ascending", "at_end") for column in ("severity_rank", "since", "project_rank", "what", "part")]
+# The same order in SQL, for the first rows only (a top-n: no full sort). DuckDB compares strings
+# byte by byte, as Arrow does, so both orders agree.
+_ORDER_SQL = ", ".join(f"{column} ASC NULLS LAST" for column in ("severity_rank", "since", "project_rank", "what",
+                                                                 "part"))
+
+# Findings per severity and area, listed as the areas first appear in the list: most severe
+# first, then by the area's first finding in the list's order (the least key; a missing since or
+# text is last, as in the list).
+_COUNTS = f"""
+    SELECT severity, area, count(*) AS findings
+    FROM ({_ALL_ITEMS})
+    GROUP BY severity_rank, severity, area
+    ORDER BY severity_rank, min({{'since': coalesce(since, DATE '9999-12-31'), 'project_rank': project_rank,
+                                  'what': coalesce(what, chr(1114111)), 'part': part}})
+"""
+_HEAD = f"SELECT {', '.join(COLUMNS)} FROM ({_ALL_ITEMS}) ORDER BY {_ORDER_SQL} LIMIT $rows"
+
+
+def _params(con: duckdb.DuckDBPyConnection, ids: list[str], as_of: date, stale_days: int) -> dict:
+    """_ALL_ITEMS' parameters for the checked selection ``ids``."""
+    queries = [urlencode({"project": project, "as_of": as_of.isoformat()}) for project in ids]
+    rank = {project: i for i, project in enumerate(sorted(ids))}  # str order: code points, as Arrow's bytes
+    return ({"projects": ids, "as_of": as_of, "stale_days": stale_days, "link_projects": ids,
+             "link_queries": queries, "project_ranks": [rank[project] for project in ids]}
+            | stays.rule_params())
+
+
+def _kpi_filter(con: duckdb.DuckDBPyConnection, project_ids: Iterable[str] | None, ids: list[str]) -> list[str] | None:
+    """The projects to evaluate KPIs for: None (no filter, the quicker) when the selection is every project."""
+    return None if project_ids is None or len(ids) == len(checked_projects(con, None)) else ids
 
 
 def needs_attention(
@@ -212,18 +243,56 @@ def needs_attention(
     """Every finding of every area, most severe first, then oldest first, each with a link to the
     page that explains it (project and as-of date in the link, as the sidebar keeps them)."""
     ids = checked_projects(con, project_ids)
-    queries = [urlencode({"project": project, "as_of": as_of.isoformat()}) for project in ids]
-    rank = {project: i for i, project in enumerate(sorted(ids))}  # str order: code points, as Arrow's bytes
-    params = ({"projects": ids, "as_of": as_of, "stale_days": stale_days, "link_projects": ids,
-               "link_queries": queries, "project_ranks": [rank[project] for project in ids]}
-              | stays.rule_params())
-    with _kpi_relations(con, None if project_ids is None else ids, as_of, thresholds):
-        items = _arrow(con, _ALL_ITEMS, params)
+    with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
+        items = _arrow(con, _ALL_ITEMS, _params(con, ids, as_of, stale_days))
     if items.num_rows == 0:
         return _nothing()
     items = items.combine_chunks()  # one chunk: sorting and taking over many cost twice as much
     order = pc.sort_indices(items, sort_keys=_ORDER)
     return items.select(COLUMNS).take(order).to_pandas()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the Portfolio shows of the list: its counts and its first rows, not every finding."""
+
+    counts: pd.DataFrame  # findings per severity and area, as counts() gives them for the whole list
+    head: pd.DataFrame  # the first ROWS_SHOWN findings (or all when fewer), COLUMNS, in the list's order
+
+    @property
+    def total(self) -> int:
+        return int(self.counts["findings"].sum())
+
+    @property
+    def empty(self) -> bool:
+        return self.total == 0
+
+    def by_severity(self) -> dict[str, int]:
+        return {s: int(self.counts.loc[self.counts["severity"] == s, "findings"].sum()) for s in SEVERITIES}
+
+
+def summary(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    project_ids: Iterable[str] | None = None,
+    *,
+    thresholds: StatusThresholds | None = None,
+    stale_days: int = STALE_DAYS,
+    rows: int | None = None,
+) -> Summary:
+    """needs_attention's counts per severity and area and its first ``rows`` findings, without
+    building the whole list (issue 8: ~200,000 findings at 1,000 projects, of which a page shows
+    500): DuckDB counts them and keeps the first rows of the order (a top-n, not a sort).
+    ``rows`` None: ROWS_SHOWN, read at the call (the page's tests shorten it)."""
+    rows = ROWS_SHOWN if rows is None else rows
+    ids = checked_projects(con, project_ids)
+    params = _params(con, ids, as_of, stale_days)
+    with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
+        found = con.execute(_COUNTS, params).df()
+        # by Arrow, as the whole list is: the same column types (dates as dates)
+        head = _arrow(con, _HEAD, params | {"rows": rows}).to_pandas() if len(found) else _nothing()
+    found["findings"] = found["findings"].astype("int64")
+    return Summary(found, head)
 
 
 def _nothing() -> pd.DataFrame:
@@ -240,7 +309,11 @@ def counts(findings: pd.DataFrame) -> pd.DataFrame:
     return findings.groupby(["severity", "area"], sort=False).size().rename("findings").reset_index()
 
 
-def headline(findings: pd.DataFrame) -> str:
-    """'n findings (h high, m medium, l low)', for the caption above the list."""
-    by_severity = findings["severity"].value_counts()
-    return f"{len(findings):,} findings (" + ", ".join(f"{by_severity.get(s, 0):,} {s}" for s in SEVERITIES) + ")"
+def headline(findings: pd.DataFrame | Summary) -> str:
+    """'n findings (h high, m medium, l low)', for the caption above the list: of the list itself,
+    or of its summary."""
+    if isinstance(findings, Summary):
+        total, by_severity = findings.total, findings.by_severity()
+    else:
+        total, by_severity = len(findings), findings["severity"].value_counts()
+    return f"{total:,} findings (" + ", ".join(f"{by_severity.get(s, 0):,} {s}" for s in SEVERITIES) + ")"

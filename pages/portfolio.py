@@ -1,4 +1,6 @@
 """Portfolio: every project at a glance: KPI status matrix, budget burn, time elapsed."""
+from contextlib import closing
+
 import streamlit as st
 
 from analytics import attention, charts, exporting, portfolio, sample
@@ -8,7 +10,7 @@ from analytics.kpis import formulas as kpi_formulas
 from analytics.kpis import STATUS_LABELS
 from analytics.budget import FORMULAS as BUDGET_FORMULAS
 from analytics.ui import components as ui
-from analytics.ui.state import as_of, db
+from analytics.ui.state import as_of, connection, db
 
 con = db()
 day = as_of()
@@ -56,21 +58,29 @@ st.dataframe(
 )
 
 st.subheader("Needs attention")
-findings = attention.needs_attention(con, day, mine)
-if findings.empty:
+# the counts and the first rows only: the whole list (200,000 findings at 1,000 projects) is built
+# when its CSV is asked for, not on every run of the page
+needs = attention.summary(con, day, mine)
+if needs.empty:
     st.success("Nothing needs attention on this date.", icon=":material/check_circle:")
 else:
-    st.caption(f"{attention.headline(findings)}, most severe first, then the oldest. "
+    st.caption(f"{attention.headline(needs)}, most severe first, then the oldest. "
                "Open a row's page for the details.")
-    if len(findings) > attention.ROWS_SHOWN:
+    if needs.total > attention.ROWS_SHOWN:
         # a portfolio of a thousand projects can have 100,000s of findings: a list that long is
         # read as counts, and sending it whole would slow the page for everyone
-        st.dataframe(attention.counts(findings), hide_index=True, column_config={"findings": st.column_config.NumberColumn("Findings", format="%,d")})
+        st.dataframe(needs.counts, hide_index=True, column_config={"findings": st.column_config.NumberColumn("Findings", format="%,d")})
         st.caption(f"The first {attention.ROWS_SHOWN:,} of them:")
-        st.download_button(f"Download all {len(findings):,} findings (CSV)", icon=":material/download:",
-                           data=lambda: exporting.frame_csv(findings.drop(columns="link")),
+
+        def every_finding() -> bytes:
+            # run on click, in another thread: on a cursor of its own, not this run's
+            with closing(connection()) as cur:
+                return exporting.frame_csv(attention.needs_attention(cur, day, mine).drop(columns="link"))
+
+        st.download_button(f"Download all {needs.total:,} findings (CSV)", icon=":material/download:",
+                           data=every_finding,
                            file_name=f"needs-attention-{day.isoformat()}.csv", mime="text/csv")
-    st.dataframe(findings.head(attention.ROWS_SHOWN), hide_index=True, width="stretch",
+    st.dataframe(needs.head, hide_index=True, width="stretch",
                  column_order=["project_id", "severity", "area", "since", "link", "what"], column_config={
         "project_id": st.column_config.TextColumn("Project", width=80),
         "severity": st.column_config.TextColumn("Severity", width=80),

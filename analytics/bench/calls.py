@@ -47,7 +47,7 @@ def page_calls(project: str, day: date) -> list[Call]:
         Call("portfolio", "sample.sample_counts", lambda c: sample.sample_counts(c)),
         Call("portfolio", "portfolio.overview", lambda c: portfolio.overview(c, day)),
         Call("portfolio", "portfolio.kpi_matrix", lambda c: portfolio.kpi_matrix(c, day)),
-        Call("portfolio", "attention.needs_attention", lambda c: attention.needs_attention(c, day)),
+        Call("portfolio", "attention.summary", lambda c: attention.summary(c, day)),
         Call("kpis", "projects.project_info", lambda c: projects.project_info(c, project)),
         Call("kpis", "sample.sample_counts(project)", lambda c: sample.sample_counts(c, project)),
         Call("kpis", "kpis.kpi_table", lambda c: kpis.kpi_table(c, project, day)),

@@ -174,3 +174,18 @@ def test_label_findings_of_many_projects_are_each_projects_own(clusters, as_of):
     assert _rows(labels.attention_items_of(clusters, ["ONE", "TWO", "ENDED", "NOCL"], as_of)) == expected
     assert _rows(labels.attention_items_of(clusters, None, as_of)) == expected
     assert _rows(labels.attention_items_of(clusters, ["TWO"], as_of)) == _rows(per_project[1])
+
+
+def test_summary_counts_the_list_and_keeps_its_first_rows(con):
+    got = attention.summary(con, AS_OF, rows=3)
+    # listed as the areas first appear: Deliverables (01.04) before KPIs (30.06); Labels (01.01)
+    # before Exchanges (03.03)
+    assert got.counts.values.tolist() == [["high", "Deliverables", 1], ["high", "KPIs", 2],
+                                          ["medium", "Labels", 1], ["medium", "Exchanges", 1], ["low", "KPIs", 2]]
+    assert got.total == 7
+    assert attention.headline(got) == "7 findings (3 high, 2 medium, 2 low)"
+    assert got.head["what"].tolist() == [
+        "D1 Deliverable D1 (M3, due 31.03.2021) not submitted: 93 days late",
+        "TRN TRN KPI: off track, 3 of 10 units with 5 expected by now",
+        "DUE DUE KPI: overdue, 3 of 10 units on the as-of date, due 30.06.2021",
+    ]
