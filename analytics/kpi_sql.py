@@ -75,7 +75,7 @@ def _live_sql(names: list[str], where: str) -> str:
     return f"SELECT * FROM ({events_sql(names)}) WHERE {where}"
 
 
-def _selected(filtered: bool, column: str = "project_id") -> str:
+def project_filter(filtered: bool, column: str = "project_id") -> str:
     """The project filter: the projects in $projects, or all."""
     return f"list_contains($projects, {column})" if filtered else "TRUE"
 
@@ -107,7 +107,7 @@ def _dates_sql(per_kpi: bool) -> tuple[str, str]:
 
 def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates: list, per_kpi: bool = False) -> str:
     """One row per KPI and as-of date, with the requested COLUMNS (per_kpi: see the module doc)."""
-    where = _selected(filtered)
+    where = project_filter(filtered)
     on = _OWN_DATES if per_kpi else _ALL_DATES
     dates_cte, pairs_cte = _dates_sql(per_kpi)
     pre_rel = "(SELECT project_id AS for_project, as_of FROM t)" if per_kpi else "t"
@@ -117,7 +117,7 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
         SELECT c.project_id, c.code, t.as_of, arg_max(c.confidence, c.checked_on) AS confidence,
                arg_max(c.note, c.checked_on) AS checkin_note, max(c.checked_on) AS checkin_on
         FROM checkins c JOIN t ON c.checked_on <= t.as_of{on['checkins']}
-        WHERE {_selected(filtered, 'c.project_id')} AND c.checked_on <= $facts_hi
+        WHERE {project_filter(filtered, 'c.project_id')} AND c.checked_on <= $facts_hi
         GROUP BY ALL
     )""" if with_checkins else ""
     checkin_join = "LEFT JOIN lc ON lc.project_id = v.project_id AND lc.code = v.code AND lc.as_of = v.as_of" \
@@ -128,7 +128,7 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
         SELECT k.*, p.start_date, p.end_date, coalesce(k.due_date, p.end_date) AS due,
                {measures.aggregate_sql('k.measure')} AS aggregate, {LEVEL_RANK.format('k.min_label_level')} AS min_rank
         FROM kpis k JOIN projects p USING (project_id)
-        WHERE {_selected(filtered, 'k.project_id')}
+        WHERE {project_filter(filtered, 'k.project_id')}
     ){pairs_cte},
     pre AS ({facts.asof_sql(facts.MEASURE_GRAIN, pre_rel, where, is_fresh, dates, by_project=per_kpi)}),
     latest AS (  -- grouped before meeting the KPIs: one row per measure, project, code and date

@@ -6,8 +6,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analytics import facts
-from analytics.kpis import STATUS_ORDER, evaluate, status_counts
+from analytics import facts, kpi_sql, kpis
+from analytics.kpis import STATUS_ORDER, evaluate
+from analytics.projects import OVERVIEW_SQL
 from analytics.settings import BurnThresholds, StatusThresholds
 
 MATRIX_COLUMNS = ["project_id", "code", "name", "unit", "target", "actual", "progress", "status", "is_placeholder", "is_sample"]
@@ -19,16 +20,14 @@ def kpi_matrix(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: StatusTh
     return evaluate(con, [as_of], project_ids=project_ids, thresholds=thresholds, columns=MATRIX_COLUMNS)
 
 
-def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
-    """Planned, spent (with flat-rate indirect costs) and burn index for every project, in one query.
+def _burn_sql(is_fresh: bool, as_of: date) -> str:
+    """Planned, spent (with flat-rate indirect costs) and burn index per project at $as_of.
 
     Spent comes from the monthly expense checkpoints (analytics.facts): all direct costs plus the
     flat rate on A, C1, C2 and C3, the same exact decimal as summing every expense.
     """
-    is_fresh = facts.fresh(con)
     spent = facts.asof_sql(facts.EXPENSE_GRAIN, "(SELECT CAST($as_of AS DATE) AS as_of)", "TRUE", is_fresh, [as_of])
-    return con.execute(
-        f"""
+    return f"""
         WITH p AS (
             SELECT project_id, start_date, end_date, indirect_rate,
                    date_diff('day', start_date, end_date) + 1 AS duration_days,
@@ -48,10 +47,14 @@ def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
                CASE WHEN planned.planned > 0 AND p.elapsed_days > 0
                     THEN CAST(coalesce(spent.spent, 0) / planned.planned AS DOUBLE) / (p.elapsed_days / p.duration_days) END AS burn_index
         FROM p LEFT JOIN spent USING (project_id) LEFT JOIN planned USING (project_id)
-        ORDER BY p.project_id
-        """,
-        {"as_of": as_of} | facts.asof_params([as_of], is_fresh),
-    ).df()
+    """
+
+
+def budget_burn(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
+    """Planned, spent (with flat-rate indirect costs) and burn index for every project, in one query."""
+    is_fresh = facts.fresh(con)
+    return con.execute(_burn_sql(is_fresh, as_of) + " ORDER BY p.project_id",
+                       {"as_of": as_of} | facts.asof_params([as_of], is_fresh)).df()
 
 
 def overview(
@@ -61,23 +64,29 @@ def overview(
     burn: BurnThresholds | None = None,
     project_ids: list[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per project (all, or ``project_ids``): time elapsed, KPI counts by status, budget burn."""
+    """One row per project (all, or ``project_ids``): time elapsed, KPI counts by status, budget burn.
+
+    One statement: the time, the KPI statuses and the budget each cost more to plan than to run
+    at a thousand projects, so they are planned together (issue 8).
+    """
     from analytics.budget import burn_flag
-    from analytics.projects import projects_overview
 
     burn = burn or BurnThresholds()
-    projects = projects_overview(con, as_of)
-    if project_ids is not None:  # another consortium's projects are not shown
-        projects = projects[projects["project_id"].isin(project_ids)].reset_index(drop=True)
-    # counted in SQL: at 10,000 KPIs, fetching them to pivot in pandas costs more than the counting
-    counts = status_counts(con, as_of, project_ids=project_ids, thresholds=thresholds)
-    sample_kpis = counts.pop("has_sample_kpis")
-    df = projects.merge(counts, on="project_id", how="left").merge(budget_burn(con, as_of), on="project_id", how="left")
-    df = df.merge(pd.DataFrame({"project_id": counts["project_id"], "has_sample_kpis": sample_kpis}),
-                  on="project_id", how="left")
-    df[STATUS_ORDER + ["kpis"]] = df[STATUS_ORDER + ["kpis"]].fillna(0).astype(int)
+    params = kpis.evaluation_params(con, [as_of], project_ids, thresholds)
+    is_fresh = params.pop("_fresh")
+    counts_sql = kpi_sql.status_counts_sql(filtered=project_ids is not None, is_fresh=is_fresh, dates=[as_of])
+    counted = ", ".join(f"coalesce(c.{s}, 0) AS {s}" for s in STATUS_ORDER + ["kpis"])
+    sql = f"""
+        WITH o AS ({OVERVIEW_SQL}), c AS ({counts_sql}), b AS ({_burn_sql(is_fresh, as_of)})
+        SELECT o.*, {counted}, b.planned, b.spent, b.spent_share, b.burn_index, c.has_sample_kpis
+        FROM o LEFT JOIN c USING (project_id) LEFT JOIN b USING (project_id)
+        WHERE {kpi_sql.project_filter(project_ids is not None, 'o.project_id')}
+        ORDER BY o.project_id
+    """
+    df = con.execute(sql, params | {"as_of": as_of}).df()
+    df[STATUS_ORDER + ["kpis"]] = df[STATUS_ORDER + ["kpis"]].astype("int64")
     df["burn_flag"] = [burn_flag(None if pd.isna(b) else b, burn) for b in df["burn_index"]]
-    return df.drop(columns=["elapsed_share_y"], errors="ignore").rename(columns={"elapsed_share_x": "elapsed_share"})
+    return df
 
 
 # The status matrix reads well up to a few dozen projects; a portfolio of a thousand draws it for

@@ -29,23 +29,25 @@ def project_info(con: duckdb.DuckDBPyConnection, project_id: str) -> dict:
     return df.iloc[0].to_dict()
 
 
+# Every project with its time elapsed at $as_of (0..1, clamped) and its current month.
+OVERVIEW_SQL = """
+    SELECT project_id, title, programme, grant_agreement, start_date, end_date, original_end_date,
+           total_budget, is_sample,
+           date_diff('day', start_date, end_date) + 1 AS duration_days,
+           least(greatest(date_diff('day', start_date, $as_of) + 1, 0),
+                 date_diff('day', start_date, end_date) + 1) AS elapsed_days,
+           least(greatest(date_diff('day', start_date, $as_of) + 1, 0),
+                 date_diff('day', start_date, end_date) + 1)
+             / (date_diff('day', start_date, end_date) + 1) AS elapsed_share,
+           CASE WHEN $as_of < start_date THEN NULL
+                ELSE date_sub('month', start_date, $as_of) + 1 END AS project_month,
+           date_sub('month', start_date, CAST(end_date + INTERVAL 1 DAY AS DATE)) AS months
+    FROM projects"""
+
+
 def projects_overview(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     """Every project with its time elapsed at the as-of date (0..1, clamped) and current month."""
-    return con.execute(
-        """SELECT project_id, title, programme, grant_agreement, start_date, end_date, original_end_date,
-                  total_budget, is_sample,
-                  date_diff('day', start_date, end_date) + 1 AS duration_days,
-                  least(greatest(date_diff('day', start_date, $as_of) + 1, 0),
-                        date_diff('day', start_date, end_date) + 1) AS elapsed_days,
-                  least(greatest(date_diff('day', start_date, $as_of) + 1, 0),
-                        date_diff('day', start_date, end_date) + 1)
-                    / (date_diff('day', start_date, end_date) + 1) AS elapsed_share,
-                  CASE WHEN $as_of < start_date THEN NULL
-                       ELSE date_sub('month', start_date, $as_of) + 1 END AS project_month,
-                  date_sub('month', start_date, CAST(end_date + INTERVAL 1 DAY AS DATE)) AS months
-           FROM projects ORDER BY project_id""",
-        {"as_of": as_of},
-    ).df()
+    return con.execute(OVERVIEW_SQL + " ORDER BY project_id", {"as_of": as_of}).df()
 
 
 def project_month(start: date, day: date) -> int | None:

@@ -21,7 +21,8 @@ st.caption(f"{ui.md_escape(info['title'])} · EU rate {info['eu_rate']:.0%} · i
 ui.sample_badge({k: v for k, v in sample.sample_counts(con, project).items() if k in ("budget_lines", "expenses")},
                 where="the budget page")
 
-s = budget.summary(con, project, day, thresholds)
+view = budget.project_budget(con, project, day, thresholds)
+s = view.summary
 if not s["planned_matches_total"]:
     st.warning(f"The budget lines add up to {ui.eur(s['planned'])}, not the project's total budget "
                f"of {ui.eur(s['total_budget'])}.", icon=":material/warning:")
@@ -35,12 +36,10 @@ c4.metric("Projected at end", ui.eur(s["projected_spend"]), border=True, help="S
 c5.metric("EU contribution", ui.eur(s["eu_contribution"]), f"at {info['eu_rate']:.0%}, FSTP at 100 %", delta_color="off", delta_arrow="off", border=True)
 
 left, right = st.columns(2)
-by_category = budget.by(con, project, day, "category")
-by_partner = budget.by(con, project, day, "partner")
-left.plotly_chart(charts.planned_vs_spent(by_category, dimension="category", title="By cost category"), width="stretch")
-right.plotly_chart(charts.planned_vs_spent(by_partner, dimension="partner", title="By partner"), width="stretch")
+left.plotly_chart(charts.planned_vs_spent(view.by_category, dimension="category", title="By cost category"), width="stretch")
+right.plotly_chart(charts.planned_vs_spent(view.by_partner, dimension="partner", title="By partner"), width="stretch")
 
-series = budget.burn_series(con, project, day)
+series = view.burn_series
 if series.empty:
     st.info("The project has not started on this date.")
 else:
@@ -51,7 +50,7 @@ else:
     right.plotly_chart(charts.burn_index_line(series, low=thresholds.low, high=thresholds.high), width="stretch")
 
 st.subheader("Planned and spent by partner and category")
-st.dataframe(budget.breakdown(con, project, day)[["partner", "category", "category_name", "planned", "spent"]],
+st.dataframe(view.breakdown[["partner", "category", "category_name", "planned", "spent"]],
              hide_index=True, width="stretch",
              column_config={"partner": st.column_config.TextColumn("Partner"),
                             "category": st.column_config.TextColumn("Category"),

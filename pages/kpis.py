@@ -23,7 +23,8 @@ when = ("before the project start" if month is None
 st.caption(f"{ui.md_escape(info['title'])} · grant agreement {ui.md_escape(info['grant_agreement'] or '–')} · as of {day:%d %B %Y}, {when}")
 ui.sample_badge(sample.sample_counts(con, project), where=f"{project}'s pages")
 
-table = kpis.kpi_table(con, project, day)
+view = kpis.project_kpis(con, project, day)
+table = view.table
 if table.empty:
     st.info(f"{ui.md_escape(project)} has no KPIs yet. Add them on the Data page.")
     st.stop()
@@ -38,7 +39,7 @@ for start in range(0, len(rows), 3):
             ui.kpi_card(row)
 
 st.subheader("Progress over time")
-series = kpis.kpi_series(con, project, day)
+series = view.series
 for start in range(0, len(rows), 2):
     for col, row in zip(st.columns(2), rows[start:start + 2]):
         with col:

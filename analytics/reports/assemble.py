@@ -120,21 +120,23 @@ def report_data(
         "SELECT organisation, country, role FROM partners WHERE project_id = ? ORDER BY role <> 'coordinator', organisation",
         [project_id],
     ).fetchall()
-    table = kpis.kpi_table(con, project_id, as_of, status)
+    kpi_view = kpis.project_kpis(con, project_id, as_of, status)
+    table = kpi_view.table
     # Only the tables this report draws on: the project's own and those its KPIs count from
     # (label awards have no project column but make the label KPI).
     relevant = set(sample.PROJECT_TABLES).union(*(measure_tables(m) for m in table["measure"].unique()))
     sample_tables = {t: n for t, n in sample.sample_counts(con, project_id).items() if t in relevant}
 
     kpi_rows = _kpi_rows(table, sample_tables)
-    series = kpis.kpi_series(con, project_id, as_of, status)
+    series = kpi_view.series
     burnup = {code: [SeriesPoint(**p) for p in _records(group.drop(columns="code"))]
               for code, group in series.groupby("code", sort=True)}
 
-    s = budget.summary(con, project_id, as_of, burn)
+    money = budget.project_budget(con, project_id, as_of, burn)
+    s = money.summary
     summary = BudgetSummary(**{k: _value(s[k]) for k in BudgetSummary.model_fields})
     burn_points = [BurnPoint(**{k: p[k] for k in BurnPoint.model_fields})
-                   for p in _records(budget.burn_series(con, project_id, as_of))]
+                   for p in _records(money.burn_series)]
 
     ga = info["grant_agreement"]
     extra_sections, extra_sample = extras.sections(con, project_id, as_of, _value(info["start_date"]), _value(info["end_date"]))
@@ -149,8 +151,8 @@ def report_data(
         source=data_source(con, _value(info["source"])),
         sample_tables=sample_tables, project_is_sample=bool(info["is_sample"]),
         kpis=kpi_rows, burnup=burnup, budget=summary,
-        budget_by_category=_budget_lines(budget.by(con, project_id, as_of, "category"), "category"),
-        budget_by_partner=_budget_lines(budget.by(con, project_id, as_of, "partner"), "partner"),
+        budget_by_category=_budget_lines(money.by_category, "category"),
+        budget_by_partner=_budget_lines(money.by_partner, "partner"),
         burn_series=burn_points, burn_low=burn.low, burn_high=burn.high,
         highlights=findings.highlights(kpi_rows, summary),
         risks=findings.risks(kpi_rows, summary, as_of=as_of, end=_value(info["end_date"]), burn=burn),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from analytics import budget
@@ -90,3 +91,38 @@ def test_burn_series_ends_at_the_as_of_date(con):
 def test_seeded_budget_lines_add_up_to_the_grant_totals(seeded):
     assert budget.summary(seeded, "BIGINN", date(2024, 1, 31))["planned"] == pytest.approx(496261.00)
     assert budget.summary(seeded, "CE4BIG", date(2022, 2, 2))["planned"] == pytest.approx(420709.52)
+
+
+def test_the_page_view_at_the_half_way_date(con):
+    """project_budget: the page's one statement, the same figures as each function on its own."""
+    view = budget.project_budget(con, "TEST", date(2021, 7, 1))
+    assert view.summary["spent"] == pytest.approx(4710)
+    assert view.summary["eu_contribution"] == pytest.approx(0.75 * (4710 - 1000) + 1000)
+    assert view.by_category.set_index("category")["spent"].to_dict() == pytest.approx(
+        {"A": 3000, "B": 500, "D1": 1000, "E": 210})
+    assert view.by_partner.set_index("partner")["spent"].to_dict() == pytest.approx(
+        {"Alpha Cluster": 4210, "Beta Cluster": 500})
+    assert view.breakdown["spent"].sum() == pytest.approx(4710)
+    # the start, the month-ends Jan..Jun and the as-of date; March brings A 3,000 + E 210, April
+    # D1 1,000 + B 500
+    assert view.burn_series["spent"].tolist() == pytest.approx([0, 0, 0, 3210, 4710, 4710, 4710, 4710])
+
+
+@pytest.mark.parametrize("day", [date(2020, 6, 1), date(2021, 1, 1), date(2021, 4, 1), date(2021, 7, 1),
+                                 date(2021, 12, 31), date(2023, 1, 1)],
+                         ids=["before start", "first day", "day of two expenses", "half way", "last day", "after end"])
+def test_the_page_view_equals_each_function(con, day):
+    view = budget.project_budget(con, "TEST", day)
+    assert view.summary == budget.summary(con, "TEST", day)
+    pd.testing.assert_frame_equal(view.breakdown, budget.breakdown(con, "TEST", day))
+    pd.testing.assert_frame_equal(view.by_category, budget.by(con, "TEST", day, "category"))
+    pd.testing.assert_frame_equal(view.by_partner, budget.by(con, "TEST", day, "partner"))
+    pd.testing.assert_frame_equal(view.burn_series, budget.burn_series(con, "TEST", day))
+
+
+def test_the_page_view_of_a_project_without_expenses_or_lines():
+    con = build()
+    view = budget.project_budget(con, "TEST", date(2021, 7, 1))
+    assert (view.summary["planned"], view.summary["spent"], view.summary["burn_index"]) == (0, 0, None)
+    assert view.breakdown.empty and view.by_category.empty
+    assert view.burn_series["spent"].tolist() == [0] * 8

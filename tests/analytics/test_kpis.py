@@ -241,6 +241,27 @@ def test_series_has_no_actual_after_the_as_of_date(trained):
     assert s[s["as_of"].dt.date == HALF_WAY]["actual"].item() == 4
 
 
+def test_the_page_view_is_the_table_and_the_series(trained):
+    """project_kpis: the cards and the burn-up from one statement, as kpi_table and kpi_series."""
+    view = kpis.project_kpis(trained, "TEST", HALF_WAY)
+    assert view.table.set_index("code").loc["TRN", "actual"] == 4
+    assert view.series[view.series["as_of"].dt.date == HALF_WAY]["actual"].item() == 4
+
+
+@pytest.mark.parametrize("project, day", [
+    ("CE4BIG", date(2019, 1, 1)), ("CE4BIG", date(2020, 6, 30)), ("CE4BIG", date(2022, 2, 2)),
+    ("CE4BIG", date(2023, 5, 1)), ("BIGINN", date(2023, 3, 15)), ("BIGINN", date(2024, 1, 31)),
+], ids=["before the start", "a month-end", "the last day", "after the end", "mid-month", "BIGINN's last day"])
+def test_the_page_view_equals_the_table_and_the_series_on_the_seed(seeded, project, day):
+    view = kpis.project_kpis(seeded, project, day)
+    table = kpis.kpi_table(seeded, project, day)
+    # an all-empty column (no check-in yet) is None alone and NaN beside other dates' values
+    def missing_as_none(df):
+        return df.astype(object).where(df.notna(), None)
+    pd.testing.assert_frame_equal(missing_as_none(view.table), missing_as_none(table))
+    pd.testing.assert_frame_equal(view.series, kpis.kpi_series(seeded, project, day))
+
+
 def test_unknown_project_names_the_known_ones(trained):
     with pytest.raises(UnknownProject, match="known projects: TEST"):
         kpis.kpi_table(trained, "NOPE", HALF_WAY)

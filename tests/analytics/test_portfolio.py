@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from analytics import portfolio, projects
@@ -14,6 +15,26 @@ def test_overview_one_row_per_project(seeded):
     assert df.loc["BIGINN", "elapsed_share"] == 0
     assert df.loc["CE4BIG", "elapsed_share"] == pytest.approx(514 / 731)
     assert df.loc["CE4BIG", "kpis"] == 6
+
+
+@pytest.mark.parametrize("day", [date(2019, 1, 1), date(2021, 6, 30), date(2024, 1, 31)],
+                         ids=["before any start", "CE4BIG half way", "BIGINN's last day"])
+def test_a_scoped_overview_is_the_full_one_cut_to_the_viewers_projects(seeded, day):
+    """One statement with or without the viewer's project filter: the same rows for the same project."""
+    full = portfolio.overview(seeded, day).set_index("project_id")
+    mine = portfolio.overview(seeded, day, project_ids=["CE4BIG"]).set_index("project_id")
+    assert list(mine.index) == ["CE4BIG"]
+    pd.testing.assert_series_equal(mine.loc["CE4BIG"], full.loc["CE4BIG"])
+    assert portfolio.overview(seeded, day, project_ids=[]).empty
+
+
+def test_the_overview_counts_every_kpi_once_by_status(seeded):
+    df = portfolio.overview(seeded, date(2022, 2, 2)).set_index("project_id")
+    statuses = ["not_started", "achieved", "on_track", "at_risk", "off_track", "overdue"]
+    assert (df[statuses].sum(axis=1) == df["kpis"]).all()
+    # the closing report's five targets reached; the exchanges KPI 42 of 52 on its last day
+    assert (df.loc["CE4BIG", "achieved"], df.loc["CE4BIG", "at_risk"], df.loc["CE4BIG", "kpis"]) == (5, 1, 6)
+    assert df.loc["CE4BIG", "burn_flag"] in ("in line", "under-spending", "over-spending")
 
 
 def test_portfolio_burn_matches_the_budget_page(seeded):
