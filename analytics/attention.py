@@ -13,13 +13,17 @@ project, what is wrong, since when, and the page to open:
 which it has been off track without a break, checked at every month-end and on the as-of date;
 for a stale KPI, its last record or check-in.
 
-Speed (issue 8: 1,000 projects, ~200,000 findings, most of them ClusterXchange rule warnings): every
-area's findings come from one statement each for all the projects, are kept in Arrow (no Python
-object per finding) and sorted there; a KPI's off-track history is evaluated only for the KPIs off
-track on the as-of date, at their own month-ends.
+Speed (issue 8: 1,000 projects, ~200,000 findings, most of them ClusterXchange rule warnings): the
+Portfolio reads summary(), the counts and the first ROWS_SHOWN rows (a top-n in DuckDB over only
+the areas that can give them); the whole list, needs_attention(), is built for the CSV, the reports
+and the CLI. The rule warnings are kept in a table rebuilt on every write (analytics.warning_facts)
+and read by date and project; every area's findings come from one statement each for all the
+projects, are kept in Arrow (no Python object per finding) and sorted there; a KPI's off-track
+history is evaluated only for the KPIs off track on the as-of date, at their own month-ends.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics import deliverables, labels, stays
+from analytics import deliverables, labels, stays, warning_facts
 from analytics.kpis import evaluation
 from analytics.selection import checked_projects
 from analytics.settings import StatusThresholds
@@ -177,18 +181,24 @@ def kpi_items(
 _SEVERITY_RANK = "CASE severity " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(SEVERITIES)) + " END"
 _PAGE_ROWS = ", ".join(f"('{area}', '{page}')" for area, page in PAGES.items())
 
-# Every area's findings, in the order the list gives them when all else ties (part), with the
-# page and the link (the page, then the project's query string) and the project's rank among the
-# selected ones by id (sorting on it is sorting on the id, without comparing strings). Parameters:
-# $projects, $as_of, $stale_days, stays.rule_params(), and per selected project (parallel lists)
-# $link_projects, $link_queries and $project_ranks.
-_ALL_ITEMS = f"""
-    WITH items AS (
-        SELECT 0 AS part, * FROM ({deliverables.ATTENTION_SQL})
-        UNION ALL SELECT 1, * FROM ({_KPI_ITEMS})
-        UNION ALL SELECT 2, * FROM ({stays.attention_sql()})
-        UNION ALL SELECT 3, * FROM ({labels.ATTENTION_SQL})
-    ),
+# Each area's statement, its place in the order when all else ties (part) and the severities it
+# gives: the first rows of some severities read only the statements that can give them (DuckDB
+# still computes the CTEs of a statement whose rows a filter drops). {exchanges}: the rule
+# warnings' statement, kept (analytics.warning_facts) or live.
+_PARTS = ((0, deliverables.ATTENTION_SQL, {"high", "medium"}), (1, _KPI_ITEMS, {"high", "low"}),
+          (2, "{exchanges}", {"medium"}), (3, labels.ATTENTION_SQL, {"medium"}))
+
+
+def _all_items(severities: Iterable[str] = SEVERITIES) -> str:
+    """The findings of the areas giving these severities (and maybe others), with the page and the
+    link (the page, then the project's query string) and the project's rank among the selected
+    ones by id (sorting on it is sorting on the id, without comparing strings). Parameters:
+    $projects, $as_of, $stale_days, stays.rule_params(), and per selected project (parallel lists)
+    $link_projects, $link_queries and $project_ranks."""
+    parts = " UNION ALL ".join(f"SELECT {part} AS part, * FROM ({sql})"
+                               for part, sql, gives in _PARTS if gives & set(severities))
+    return f"""
+    WITH items AS ({parts}),
     pages(area, page) AS (VALUES {_PAGE_ROWS}),
     queries AS (SELECT unnest($link_projects) AS project_id, unnest($link_queries) AS query,
                        unnest($project_ranks) AS project_rank)
@@ -196,6 +206,9 @@ _ALL_ITEMS = f"""
            p.page || '?' || q.query AS link, {_SEVERITY_RANK} AS severity_rank, q.project_rank, i.part
     FROM items i LEFT JOIN pages p USING (area) LEFT JOIN queries q USING (project_id)
 """
+
+
+_ALL_ITEMS = _all_items()
 # Most severe first, then oldest first, then by project and text (missing values last in each,
 # as pandas sorted them before). Sorted in Arrow: ~0.1 s for 200,000 findings, where DuckDB's
 # ORDER BY took ~0.16 s and pandas' sort_values ~0.25 s.
@@ -205,17 +218,53 @@ _ORDER = [(column, "ascending", "at_end") for column in ("severity_rank", "since
 _ORDER_SQL = ", ".join(f"{column} ASC NULLS LAST" for column in ("severity_rank", "since", "project_rank", "what",
                                                                  "part"))
 
-# Findings per severity and area, listed as the areas first appear in the list: most severe
-# first, then by the area's first finding in the list's order (the least key; a missing since or
-# text is last, as in the list).
+# Findings per severity and area: most severe first, then the areas in a fixed order (PAGES), the
+# same layout on every date. Not as the areas first appear in the list: that order needs every
+# finding's text to break ties, and reading the text of 200,000 findings costs ~0.1 s at L.
+_AREA_RANK = "CASE area " + " ".join(f"WHEN '{a}' THEN {i}" for i, a in enumerate(PAGES)) + " END"
 _COUNTS = f"""
     SELECT severity, area, count(*) AS findings
     FROM ({_ALL_ITEMS})
     GROUP BY severity_rank, severity, area
-    ORDER BY severity_rank, min({{'since': coalesce(since, DATE '9999-12-31'), 'project_rank': project_rank,
-                                  'what': coalesce(what, chr(1114111)), 'part': part}})
+    ORDER BY severity_rank, {_AREA_RANK}
 """
-_HEAD = f"SELECT {', '.join(COLUMNS)} FROM ({_ALL_ITEMS}) ORDER BY {_ORDER_SQL} LIMIT $rows"
+# The first $rows findings of _all_items({severities}) (head_severities: the first severities
+# whose counts reach $rows, so the others' areas are not read: at L the first 500 are all high
+# and the 200,000 rule warnings, medium, are skipped).
+_HEAD = f"""
+    SELECT {', '.join(COLUMNS)} FROM ({{items}}) WHERE severity IN ({{severities}})
+    ORDER BY {_ORDER_SQL} LIMIT $rows
+"""
+
+
+def _head_severities(found: pd.DataFrame, rows: int) -> list[str]:
+    """The severities the first ``rows`` findings are of: the most severe down to the one where
+    the count reaches ``rows``."""
+    chosen, seen = [], 0
+    for severity in SEVERITIES:
+        if seen >= rows:
+            break
+        chosen.append(severity)
+        seen += int(found.loc[found["severity"] == severity, "findings"].sum())
+    return chosen
+
+
+def _head_sql(found: pd.DataFrame, rows: int) -> str:
+    severities = _head_severities(found, rows)
+    # literals from SEVERITIES only, never input
+    return _HEAD.replace("{items}", _all_items(severities)).replace(
+        "{severities}", ", ".join(f"'{s}'" for s in severities))
+
+
+def _statement(con: duckdb.DuckDBPyConnection, template: str, as_of: date) -> str:
+    """_ALL_ITEMS, _COUNTS or _HEAD over the kept rule warnings when they are current, else live."""
+    return template.replace("{exchanges}", warning_facts.attention_sql(con, as_of))  # not format(): SQL has braces
+
+
+def _used(sql: str, params: dict) -> dict:
+    """The parameters a statement names: the kept warnings need no rule parameters, and DuckDB
+    refuses parameters a statement does not use."""
+    return {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
 
 
 def _params(con: duckdb.DuckDBPyConnection, ids: list[str], as_of: date, stale_days: int) -> dict:
@@ -244,7 +293,8 @@ def needs_attention(
     page that explains it (project and as-of date in the link, as the sidebar keeps them)."""
     ids = checked_projects(con, project_ids)
     with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
-        items = _arrow(con, _ALL_ITEMS, _params(con, ids, as_of, stale_days))
+        sql = _statement(con, _ALL_ITEMS, as_of)
+        items = _arrow(con, sql, _used(sql, _params(con, ids, as_of, stale_days)))
     if items.num_rows == 0:
         return _nothing()
     items = items.combine_chunks()  # one chunk: sorting and taking over many cost twice as much
@@ -288,9 +338,12 @@ def summary(
     ids = checked_projects(con, project_ids)
     params = _params(con, ids, as_of, stale_days)
     with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
-        found = con.execute(_COUNTS, params).df()
+        sql = _statement(con, _COUNTS, as_of)
+        found = con.execute(sql, _used(sql, params)).df()
         # by Arrow, as the whole list is: the same column types (dates as dates)
-        head = _arrow(con, _HEAD, params | {"rows": rows}).to_pandas() if len(found) else _nothing()
+        sql = _statement(con, _head_sql(found, rows), as_of)
+        head = _arrow(con, sql, _used(sql, params | {"rows": rows})).to_pandas() if len(found) and rows > 0 \
+            else _nothing()
     found["findings"] = found["findings"].astype("int64")
     return Summary(found, head)
 
@@ -305,8 +358,11 @@ def _nothing() -> pd.DataFrame:
 
 
 def counts(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings per severity and area, most severe first: how a list too long to read is shown."""
-    return findings.groupby(["severity", "area"], sort=False).size().rename("findings").reset_index()
+    """Findings per severity and area, most severe first, then the areas in PAGES' order: how a
+    list too long to read is shown (summary() counts the same way)."""
+    found = findings.groupby(["severity", "area"], sort=False).size().rename("findings").reset_index()
+    order = found["severity"].map(SEVERITIES.index) * len(PAGES) + found["area"].map(list(PAGES).index)
+    return found.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
 
 def headline(findings: pd.DataFrame | Summary) -> str:

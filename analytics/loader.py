@@ -96,7 +96,14 @@ def _refresh_supply(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
     supply_facts.after_write(con, tables)
 
 
-AFTER_WRITE: list[Callable[[duckdb.DuckDBPyConnection, set[str]], None]] = [_refresh_facts, _refresh_supply]
+def _refresh_warnings(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    from analytics import warning_facts  # the rule warnings the Needs-attention list reads (issue 8)
+
+    warning_facts.after_write(con, tables)
+
+
+AFTER_WRITE: list[Callable[[duckdb.DuckDBPyConnection, set[str]], None]] = [_refresh_facts, _refresh_supply,
+                                                                          _refresh_warnings]
 
 
 @contextmanager

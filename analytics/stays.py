@@ -71,10 +71,13 @@ EXPLANATIONS = {
 }
 
 
-def _rules_sql() -> str:
+def _rules_sql(stays_from: str = "exchanges", missions: bool = True) -> str:
     """CTEs: s (stays on record with their visit number and rule amount), c (checked), w (warnings).
 
-    Parameters: $as_of, $full_rate, $halve_days, $halve_km, $cap, $min_days.
+    Parameters: $as_of, $full_rate, $halve_days, $halve_km, $cap, $min_days. ``stays_from``, a
+    relation with the columns of exchanges (a constant of the caller, never input): the stays to
+    check, every stay of an organisation or none (an organisation's stays are checked together);
+    ``missions`` False leaves the missions out.
     """
     titles = ", ".join(f"('{code}', '{title}')" for code, title in RULES.items())
     return f"""
@@ -99,7 +102,7 @@ def _rules_sql() -> str:
                     WHEN e.working_days < $halve_days THEN format('halved: under {{}} working days', $halve_days)
                     WHEN e.distance_km < $halve_km THEN format('halved: under {{}} km', $halve_km)
                     ELSE 'full rate' END AS rule_basis
-        FROM exchanges e
+        FROM {stays_from} e
         WHERE e.end_date <= $as_of
         WINDOW visits AS (PARTITION BY lower(e.visitor_org) ORDER BY e.start_date, e.exchange_id)
     ),
@@ -161,7 +164,7 @@ def _rules_sql() -> str:
         UNION ALL
         SELECT project_id, project_id, mission_id, 'no_participants',
                format('mission "{{}}" records {{}} participants', title, participants), end_date
-        FROM missions WHERE end_date <= $as_of AND participants <= 0
+        FROM missions WHERE end_date <= $as_of AND participants <= 0 {"" if missions else "AND false"}
     ),
     titles(rule, title) AS (VALUES {titles})
     """
@@ -249,9 +252,10 @@ _ATTENTION = """
         """
 
 
-def attention_sql() -> str:
-    """attention_items as one statement; parameters $as_of, $projects and rule_params()."""
-    return _rules_sql() + _ATTENTION
+def attention_sql(stays_from: str = "exchanges", missions: bool = True) -> str:
+    """attention_items as one statement; parameters $as_of, $projects and rule_params(). For the
+    arguments see _rules_sql."""
+    return _rules_sql(stays_from, missions) + _ATTENTION
 
 
 def attention_items(

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics import attention, store
+from analytics import attention, store, warning_facts
 from analytics.bench import generator
 
 BEFORE_ANY = date(2015, 1, 1)  # before every project of the seed and of S: nothing to report
@@ -25,6 +25,7 @@ def small():
 
 
 def assert_same(con, day: date, project_ids=None, rows: int = attention.ROWS_SHOWN) -> attention.Summary:
+    assert warning_facts.fresh(con)  # the rule warnings are read as kept, not computed
     whole = attention.needs_attention(con, day, project_ids)
     got = attention.summary(con, day, project_ids, rows=rows)
     pd.testing.assert_frame_equal(got.counts, attention.counts(whole).astype({"findings": "int64"}))
