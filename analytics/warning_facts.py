@@ -52,10 +52,10 @@ def _rules_key(rules: stays.XchangeRules | None) -> str:
     return json.dumps(stays.rule_params(rules), default=str, sort_keys=True)
 
 
-def rows_sql() -> str:
+def rows_sql(stays_from: str = "exchanges") -> str:
     """Every warning at no particular date (all stays on record): what the table holds when fresh.
-    Parameters: stays.rule_params() and $as_of (_EVER)."""
-    return stays._rules_sql() + f"""
+    Parameters: stays.rule_params() and $as_of (_EVER). ``stays_from``: see stays._rules_sql."""
+    return stays._rules_sql(stays_from) + f"""
         SELECT w.project_id, CASE WHEN w.rule <> 'no_participants' THEN st.org END AS org, w.record, w.rule,
                w.record || ' · ' || t.title || ': ' || w.message AS what, w.since,
                CASE WHEN w.rule <> 'no_participants' THEN st.settled_on END AS settled_on
@@ -65,8 +65,17 @@ def rows_sql() -> str:
 
 
 def _counts_sql() -> str:
-    # table names are this module's constants, never input
-    return " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}" for t in SOURCES)
+    # table names are this module's constants, never input. The project ids as well as their
+    # number: a warning is reported under the counting project only when it is in the database.
+    return " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}" for t in SOURCES) + (
+        " UNION ALL SELECT 'project ids', CAST(coalesce(bit_xor(hash(project_id)), 0) % 9223372036854775807 "
+        "AS BIGINT) FROM projects")
+
+
+def _record_sources(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM rule_warning_sources")
+    con.execute(f"INSERT INTO rule_warning_sources SELECT table_name, row_count, $rules FROM ({_counts_sql()})",
+                {"rules": _rules_key(None)})
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
@@ -82,24 +91,42 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     # replaced, not emptied: it takes the columns of exchanges as they are now
     con.execute("CREATE OR REPLACE TABLE rule_warning_stays AS SELECT * FROM exchanges "
                 "WHERE lower(visitor_org) IN (SELECT org FROM rule_warning_unsettled)")
-    con.execute("DELETE FROM rule_warning_sources")
-    con.execute(f"INSERT INTO rule_warning_sources SELECT table_name, row_count, $rules FROM ({_counts_sql()})",
-                {"rules": _rules_key(None)})
+    _record_sources(con)
+
+
+def _refresh_missions(con: duckdb.DuckDBPyConnection) -> None:
+    """The mission warnings only: each mission is checked on its own (no stay takes part)."""
+    con.execute("DELETE FROM rule_warning_facts WHERE rule = 'no_participants'")
+    con.execute(f"INSERT INTO rule_warning_facts SELECT * FROM ({rows_sql('(SELECT * FROM exchanges LIMIT 0)')})",
+                {"as_of": _EVER} | stays.rule_params())
+    _record_sources(con)
+
+
+def _stale(con: duckdb.DuckDBPyConnection, rules: stays.XchangeRules | None = None) -> set[str]:
+    """The sources that differ from those the warnings were built from (all of them for other rules)."""
+    rows = con.execute(
+        f"""SELECT live.table_name FROM ({_counts_sql()}) live
+            LEFT JOIN (SELECT * FROM rule_warning_sources WHERE rules = $rules) kept USING (table_name)
+            WHERE kept.row_count IS DISTINCT FROM live.row_count""", {"rules": _rules_key(rules)}).fetchall()
+    return {name for (name,) in rows}
 
 
 def after_write(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """The loader's hook: rebuild when a source was written, or when one changed around the loader."""
-    if set(tables) & set(SOURCES) or not fresh(con):
+    """The loader's hook. Stays are checked against the organisation's other stays, so a write of
+    stays rebuilds every warning (~2 s of CPU at L); missions are checked one by one, so a write
+    of missions refreshes theirs only; a write of projects that keeps the same project ids changes
+    no warning. Sources changed around the loader are healed the same way."""
+    stale = _stale(con)
+    if "exchanges" in tables or stale - {"missions"}:
         rebuild(con)
+    elif "missions" in tables or stale:
+        _refresh_missions(con)
 
 
 def fresh(con: duckdb.DuckDBPyConnection, rules: stays.XchangeRules | None = None) -> bool:
-    """True when the warnings were built from tables of today's row counts, with these rules."""
-    stale = con.execute(
-        f"""SELECT count(*) FROM ({_counts_sql()}) live
-            LEFT JOIN (SELECT * FROM rule_warning_sources WHERE rules = $rules) kept USING (table_name)
-            WHERE kept.row_count IS DISTINCT FROM live.row_count""", {"rules": _rules_key(rules)}).fetchall()[0][0]
-    return stale == 0
+    """True when the warnings were built from tables of today's row counts (and project ids), with
+    these rules."""
+    return not _stale(con, rules)
 
 
 # The kept warnings, less those of the organisations unsettled on $as_of; {live}: theirs, checked live.

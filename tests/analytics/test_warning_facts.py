@@ -170,3 +170,38 @@ def test_summary_equals_the_list_with_other_thresholds(seeded):
         pd.testing.assert_frame_equal(got.head, whole.head(5).reset_index(drop=True))
     assert (attention.summary(seeded, date(2021, 6, 30), thresholds=strict).total
             != attention.summary(seeded, date(2021, 6, 30)).total)
+
+
+def test_a_project_write_keeping_the_ids_rebuilds_nothing_a_new_project_does(beta, monkeypatch):
+    rebuilt = []
+    monkeypatch.setattr(warning_facts, "rebuild", lambda con: rebuilt.append(True))
+    loader.load(beta, {"projects": ("p.csv", [project() | {"title": "Renamed"}], 2)})
+    assert rebuilt == [] and warning_facts.fresh(beta)
+    loader.load(beta, {"projects": ("p.csv", [project("OTHER")], 2)})
+    assert rebuilt == [True]
+
+
+def test_a_stay_counted_by_a_project_added_later_moves_to_it():
+    con = build(exchanges=[stay("C1", "Gamma", "2021-03-01", "2021-03-05", 5, 300, "780.00",
+                                counted_by_project="OTHER")])
+    day = date(2021, 7, 1)
+    assert [(r[0], r[3][:2]) for r in kept(con, day)] == [("TEST", "C1")]
+    # project OTHER was not in the database: the warning was reported under the payer, TEST
+    loader.load(con, {"projects": ("p.csv", [project("OTHER")], 2)})
+    assert [(r[0], r[3][:2]) for r in kept(con, day)] == [("OTHER", "C1")]
+    assert kept(con, day) == live(con, day)
+
+
+def test_a_mission_write_refreshes_the_mission_warnings_only(beta, monkeypatch):
+    from tests.analytics.participation_rows import mission
+
+    rebuilt = []
+    monkeypatch.setattr(warning_facts, "rebuild", lambda con: rebuilt.append(True))
+    loader.load(beta, {"missions": ("m.csv", [mission("M1", 3, 1)], 2)})
+    # a mission without participants cannot come through the loader: one written around it
+    beta.execute("UPDATE missions SET participants = 0, sme_participants = 0 WHERE mission_id = 'M1'")
+    loader.load(beta, {"missions": ("m.csv", [mission("M2", 2, 1)], 2)})
+    assert rebuilt == [] and warning_facts.fresh(beta)
+    assert [r[3] for r in kept(beta, date(2021, 5, 3)) if r[3].startswith("M1")] == [
+        'M1 · Mission without participants: mission "Mission M1" records 0 participants']
+    assert kept(beta, date(2021, 5, 3)) == live(beta, date(2021, 5, 3))
