@@ -174,9 +174,13 @@ def _changed_projects(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return sorted(r[0] for r in rows)
 
 
-def _stale_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Source tables whose row count differs from what the facts were built from."""
-    live = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS n FROM {t}" for t in source_tables())
+def _stale_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> list[str]:
+    """Source tables (all, or those of ``tables``) whose row count differs from what the facts
+    were built from."""
+    checked = source_tables() if tables is None else sorted(set(tables))
+    if unknown := set(checked) - set(source_tables()):  # names go into the SQL: only known sources
+        raise ValueError(f"not a source of the facts: {sorted(unknown)}")
+    live = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS n FROM {t}" for t in checked)
     rows = con.execute(
         f"""SELECT live.table_name FROM ({live}) live
             LEFT JOIN (SELECT table_name, sum(row_count) AS n FROM fact_sources GROUP BY ALL) kept USING (table_name)
@@ -185,9 +189,10 @@ def _stale_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def fresh(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the facts match the source tables' row counts (a metadata lookup)."""
-    return not _stale_tables(con)
+def fresh(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> bool:
+    """True when the facts match the source tables' row counts (a metadata lookup); with
+    ``tables``, only those sources (a reader of the expense facts need not count the trainings)."""
+    return not _stale_tables(con, tables)
 
 
 def after_write(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:

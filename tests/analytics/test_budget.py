@@ -126,3 +126,15 @@ def test_the_page_view_of_a_project_without_expenses_or_lines():
     assert (view.summary["planned"], view.summary["spent"], view.summary["burn_index"]) == (0, 0, None)
     assert view.breakdown.empty and view.by_category.empty
     assert view.burn_series["spent"].tolist() == [0] * 8
+
+
+def test_indirect_costs_are_rounded_to_cents_per_partner():
+    """Each partner declares its flat-rate E in cents: 7 % of 0.50 is 0.035, 0.04 each, so the
+    project's E is 0.08 (not 7 % of the 1.00 together, 0.07), and the summary adds up the table."""
+    con = build(expenses=[expense(1, "A", "0.50", "2021-03-01"),
+                          expense(2, "A", "0.50", "2021-03-01", partner="Beta Cluster")])
+    view = budget.project_budget(con, "TEST", date(2021, 7, 1))
+    assert view.breakdown[view.breakdown["category"] == "E"]["spent"].tolist() == [0.04, 0.04]
+    assert view.by_category.set_index("category").loc["E", "spent"] == 0.08
+    assert view.summary["spent"] == 1.08 == round(view.breakdown["spent"].sum(), 2)
+    assert view.burn_series["spent"].iloc[-1] == 1.08
