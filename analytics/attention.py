@@ -256,9 +256,10 @@ def _head_sql(found: pd.DataFrame, rows: int) -> str:
         "{severities}", ", ".join(f"'{s}'" for s in severities))
 
 
-def _statement(con: duckdb.DuckDBPyConnection, template: str, as_of: date) -> str:
-    """_ALL_ITEMS, _COUNTS or _HEAD over the kept rule warnings when they are current, else live."""
-    return template.replace("{exchanges}", warning_facts.attention_sql(con, as_of))  # not format(): SQL has braces
+def _statement(template: str, exchanges: str) -> str:
+    """_ALL_ITEMS, _COUNTS or _HEAD over the rule warnings' statement (warning_facts.attention_sql:
+    kept when current, else live; asked once per call, as it reads the sources' row counts)."""
+    return template.replace("{exchanges}", exchanges)  # not format(): the SQL has braces of its own
 
 
 def _used(sql: str, params: dict) -> dict:
@@ -293,7 +294,7 @@ def needs_attention(
     page that explains it (project and as-of date in the link, as the sidebar keeps them)."""
     ids = checked_projects(con, project_ids)
     with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
-        sql = _statement(con, _ALL_ITEMS, as_of)
+        sql = _statement(_ALL_ITEMS, warning_facts.attention_sql(con, as_of))
         items = _arrow(con, sql, _used(sql, _params(con, ids, as_of, stale_days)))
     if items.num_rows == 0:
         return _nothing()
@@ -337,13 +338,15 @@ def summary(
     rows = ROWS_SHOWN if rows is None else rows
     ids = checked_projects(con, project_ids)
     params = _params(con, ids, as_of, stale_days)
+    exchanges = warning_facts.attention_sql(con, as_of)
     with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
-        sql = _statement(con, _COUNTS, as_of)
+        sql = _statement(_COUNTS, exchanges)
         found = con.execute(sql, _used(sql, params)).df()
-        # by Arrow, as the whole list is: the same column types (dates as dates)
-        sql = _statement(con, _head_sql(found, rows), as_of)
-        head = _arrow(con, sql, _used(sql, params | {"rows": rows})).to_pandas() if len(found) and rows > 0 \
-            else _nothing()
+        head = _nothing()
+        if len(found) and rows > 0:
+            sql = _statement(_head_sql(found, rows), exchanges)
+            # by Arrow, as the whole list is: the same column types (dates as dates)
+            head = _arrow(con, sql, _used(sql, params | {"rows": rows})).to_pandas()
     found["findings"] = found["findings"].astype("int64")
     return Summary(found, head)
 
