@@ -294,7 +294,7 @@ def needs_attention(
     page that explains it (project and as-of date in the link, as the sidebar keeps them)."""
     ids = checked_projects(con, project_ids)
     with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
-        sql = _statement(_ALL_ITEMS, warning_facts.attention_sql(con, as_of))
+        sql = _statement(_ALL_ITEMS, warning_facts.attention_sql(con))
         items = _arrow(con, sql, _used(sql, _params(con, ids, as_of, stale_days)))
     if items.num_rows == 0:
         return _nothing()
@@ -338,7 +338,7 @@ def summary(
     rows = ROWS_SHOWN if rows is None else rows
     ids = checked_projects(con, project_ids)
     params = _params(con, ids, as_of, stale_days)
-    exchanges = warning_facts.attention_sql(con, as_of)
+    exchanges = warning_facts.attention_sql(con)
     with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
         sql = _statement(_COUNTS, exchanges)
         found = con.execute(sql, _used(sql, params)).df()

@@ -7,12 +7,11 @@ a request filters them by date and project.
 
 The as-of date: a stay is on record once it has ended, and the rules check it against the
 earlier stays (by start) of its organisation that are on record: its visit number, first visit
-and what was paid before it under the cap. The table keeps each warning as it reads once every
-earlier stay has ended too (``settled_on``): on a date before that, a stay that started earlier
-and has not ended yet is not counted, and the warning may differ (visit 2, not 3; more left under
-the cap). Such dates are few (11 organisations at the benchmark's as-of date, of 37,000), so
-``rule_warning_unsettled`` lists them per organisation and readers compute those organisations'
-warnings live on those dates; every other warning is read as kept, once its stay has ended.
+and what was paid before it under the cap. Once every earlier stay has ended too (``settled_on``)
+its warnings read as with every stay on record, for good. Before that (between its end and
+settled_on) they change at each end of an earlier stay: the rows of those dates are kept too, each
+holding from ``from_on`` to ``to_on`` (excluded). At L 2,435 of 200,000 stays have such dates. A
+reader takes the rows holding on its as-of date: one filter, whatever the date.
 
 Kept current like analytics.supply_facts: rebuilt when a source is written through the loader;
 readers compare the sources' row counts and the rule parameters with those the table was built
@@ -35,17 +34,36 @@ _EVER = date(9999, 12, 31)  # as-of date of the kept warnings: every stay on rec
 # Per stay: its organisation as the rules match it, and the latest end among it and the stays of
 # that organisation that started before it (the rules' order: start, then id).
 _SETTLED = """
-    SELECT exchange_id, lower(visitor_org) AS org, end_date,
+    SELECT exchange_id, lower(visitor_org) AS org, start_date, end_date,
            max(end_date) OVER (PARTITION BY lower(visitor_org) ORDER BY start_date, exchange_id
                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS settled_on
     FROM exchanges
 """
 
-# The organisations whose kept warnings do not hold on $as_of (see the module docstring).
-_UNSETTLED_ORGS = "SELECT org FROM rule_warning_unsettled WHERE from_on <= $as_of AND $as_of < to_on"
-# Their stays, from the copy of the stays of every organisation ever unsettled (rule_warning_stays:
-# 12,000 of 200,000 stays at L), so the live check reads a few rows, not every stay.
-_UNSETTLED_STAYS = f"(SELECT * FROM rule_warning_stays WHERE lower(visitor_org) IN ({_UNSETTLED_ORGS}))"
+# Per stay not settled when it ends: the as-of dates from which its warnings change before it
+# settles (its end, and the ends of earlier stays of its organisation ending before it settles).
+_BREAKS = f"""
+    WITH st AS ({_SETTLED})
+    SELECT exchange_id AS stay, org, end_date AS v, settled_on FROM st WHERE settled_on > end_date
+    UNION
+    SELECT i.exchange_id, i.org, j.end_date, i.settled_on
+    FROM st i JOIN st j ON j.org = i.org AND j.end_date > i.end_date AND j.end_date < i.settled_on
+        AND (j.start_date < i.start_date OR (j.start_date = i.start_date AND j.exchange_id < i.exchange_id))
+    WHERE i.settled_on > i.end_date
+"""
+
+# The stays as on record at each of those dates, each date's stays a visitor of their own: the
+# date is appended to the organisation (the rules' partition) and to the stay id, after a chr(1)
+# that sorts before any character, so the ids keep their order. The rules then check every date
+# in one statement; rows_of_views takes the suffix off again.
+_MARK = "chr(1) || strftime(vw.v, '%Y-%m-%d')"
+_VIEW_STAYS = f"""(
+    SELECT e.* REPLACE (e.exchange_id || {_MARK} AS exchange_id, e.visitor_org || {_MARK} AS visitor_org)
+    FROM exchanges e JOIN (SELECT DISTINCT org, v FROM ({_BREAKS})) vw
+         ON lower(e.visitor_org) = vw.org AND e.end_date <= vw.v
+)"""
+
+_COLUMNS = "project_id, org, record, rule, what, since, settled_on, from_on, to_on"
 
 
 def _rules_key(rules: stays.XchangeRules | None) -> str:
@@ -53,14 +71,31 @@ def _rules_key(rules: stays.XchangeRules | None) -> str:
 
 
 def rows_sql(stays_from: str = "exchanges") -> str:
-    """Every warning at no particular date (all stays on record): what the table holds when fresh.
-    Parameters: stays.rule_params() and $as_of (_EVER). ``stays_from``: see stays._rules_sql."""
+    """Every warning once all stays are on record: each holds from the as-of date its stay (or
+    mission) has settled. Parameters: stays.rule_params() and $as_of (_EVER). ``stays_from``:
+    see stays._rules_sql."""
     return stays._rules_sql(stays_from) + f"""
         SELECT w.project_id, CASE WHEN w.rule <> 'no_participants' THEN st.org END AS org, w.record, w.rule,
                w.record || ' · ' || t.title || ': ' || w.message AS what, w.since,
-               CASE WHEN w.rule <> 'no_participants' THEN st.settled_on END AS settled_on
+               CASE WHEN w.rule <> 'no_participants' THEN st.settled_on END AS settled_on,
+               CASE WHEN w.rule <> 'no_participants' THEN st.settled_on ELSE w.since END AS from_on,
+               CAST(NULL AS DATE) AS to_on
         FROM w JOIN titles t USING (rule)
         LEFT JOIN ({_SETTLED}) st ON st.exchange_id = w.record AND w.rule <> 'no_participants'
+    """
+
+
+def rows_of_views_sql() -> str:
+    """The warnings of the stays not settled when they end, on the dates before they settle."""
+    unmark = "regexp_replace({}, chr(1) || '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}', '', 'g')"
+    record = "split_part(w.record, chr(1), 1)"
+    return stays._rules_sql(_VIEW_STAYS, missions=False) + f"""
+        SELECT w.project_id, b.org, {record} AS record, w.rule,
+               {record} || ' · ' || t.title || ': ' || {unmark.format('w.message')} AS what, w.since,
+               b.settled_on, b.v AS from_on, coalesce(b.next_v, b.settled_on) AS to_on
+        FROM w JOIN titles t USING (rule)
+        JOIN (SELECT *, lead(v) OVER (PARTITION BY stay ORDER BY v) AS next_v FROM ({_BREAKS})) b
+          ON b.stay = {record} AND b.v = CAST(split_part(w.record, chr(1), 2) AS DATE)
     """
 
 
@@ -81,23 +116,19 @@ def _record_sources(con: duckdb.DuckDBPyConnection) -> None:
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every warning with the programme's rules; call inside the transaction that wrote
     the sources."""
+    params = {"as_of": _EVER} | stays.rule_params()
     con.execute("DELETE FROM rule_warning_facts")
     # laid out by date, the readers' filter
-    con.execute(f"INSERT INTO rule_warning_facts SELECT * FROM ({rows_sql()}) ORDER BY since, project_id",
-                {"as_of": _EVER} | stays.rule_params())
-    con.execute("DELETE FROM rule_warning_unsettled")
-    con.execute(f"INSERT INTO rule_warning_unsettled SELECT org, end_date, settled_on FROM ({_SETTLED}) "
-                "WHERE settled_on > end_date")
-    # replaced, not emptied: it takes the columns of exchanges as they are now
-    con.execute("CREATE OR REPLACE TABLE rule_warning_stays AS SELECT * FROM exchanges "
-                "WHERE lower(visitor_org) IN (SELECT org FROM rule_warning_unsettled)")
+    con.execute(f"INSERT INTO rule_warning_facts ({_COLUMNS}) SELECT * FROM ({rows_sql()}) "
+                f"UNION ALL SELECT * FROM ({rows_of_views_sql()}) ORDER BY from_on, project_id", params)
     _record_sources(con)
 
 
 def _refresh_missions(con: duckdb.DuckDBPyConnection) -> None:
     """The mission warnings only: each mission is checked on its own (no stay takes part)."""
     con.execute("DELETE FROM rule_warning_facts WHERE rule = 'no_participants'")
-    con.execute(f"INSERT INTO rule_warning_facts SELECT * FROM ({rows_sql('(SELECT * FROM exchanges LIMIT 0)')})",
+    con.execute(f"INSERT INTO rule_warning_facts ({_COLUMNS}) "
+                f"SELECT * FROM ({rows_sql('(SELECT * FROM exchanges LIMIT 0)')})",
                 {"as_of": _EVER} | stays.rule_params())
     _record_sources(con)
 
@@ -129,21 +160,15 @@ def fresh(con: duckdb.DuckDBPyConnection, rules: stays.XchangeRules | None = Non
     return not _stale(con, rules)
 
 
-# The kept warnings, less those of the organisations unsettled on $as_of; {live}: theirs, checked live.
+# The kept warnings holding on $as_of.
 _KEPT_ATTENTION = """
     SELECT project_id, 'medium' AS severity, 'Exchanges' AS area, what, since
     FROM rule_warning_facts
-    WHERE since <= $as_of AND project_id IN (SELECT unnest($projects))
-      AND (org IS NULL OR org NOT IN ({unsettled}))
-""".format(unsettled=_UNSETTLED_ORGS)
-_LIVE_ATTENTION = stays.attention_sql(stays_from=_UNSETTLED_STAYS, missions=False)
+    WHERE from_on <= $as_of AND ($as_of < to_on OR to_on IS NULL) AND project_id IN (SELECT unnest($projects))
+"""
 
 
-def attention_sql(con: duckdb.DuckDBPyConnection, as_of: date, rules: stays.XchangeRules | None = None) -> str:
+def attention_sql(con: duckdb.DuckDBPyConnection, rules: stays.XchangeRules | None = None) -> str:
     """stays.attention_sql() (the same rows and parameters) read from the kept warnings when they
     are fresh for these rules, or computed from the stays when not."""
-    if not fresh(con, rules):
-        return stays.attention_sql()
-    unsettled = con.execute(f"SELECT count(*) FROM ({_UNSETTLED_ORGS})", {"as_of": as_of}).fetchall()[0][0]
-    # no organisation to check live on most dates: the statement is then read without its part
-    return _KEPT_ATTENTION + (f" UNION ALL SELECT * FROM ({_LIVE_ATTENTION})" if unsettled else "")
+    return _KEPT_ATTENTION if fresh(con, rules) else stays.attention_sql()
