@@ -322,6 +322,33 @@ class Summary:
         return {s: int(self.counts.loc[self.counts["severity"] == s, "findings"].sum()) for s in SEVERITIES}
 
 
+# A short list (the kept rule warnings, most of any list, at most this many): one statement
+# gathers the findings once and gives both the counts and the first rows (one plan instead of
+# two: ~60 ms less at 10 projects). A long one: two statements, so that the text of 100,000s of
+# rule warnings is never gathered when the first rows are of another severity.
+ONE_STATEMENT_UP_TO = 20_000
+
+# _COUNTS and _HEAD in one statement: the counts (kind 0, in _COUNTS' order), then the first $rows
+# findings of the severities that hold them (kind 1, in the list's order).
+_SUMMARY = f"""
+    WITH found AS MATERIALIZED ({_ALL_ITEMS}),
+    counted AS (SELECT severity_rank, severity, area, count(*) AS findings FROM found GROUP BY ALL),
+    reached AS (SELECT severity_rank, sum(sum(findings)) OVER (ORDER BY severity_rank) >= $rows AS enough
+                FROM counted GROUP BY severity_rank),
+    head AS (SELECT * FROM found
+             WHERE severity_rank <= (SELECT coalesce(min(severity_rank) FILTER (WHERE enough), {len(SEVERITIES)})
+                                     FROM reached)
+             ORDER BY {_ORDER_SQL} LIMIT $rows)
+    SELECT 0 AS kind, row_number() OVER (ORDER BY severity_rank, {_AREA_RANK}) AS n, severity, area, findings,
+           NULL AS project_id, NULL AS what, CAST(NULL AS DATE) AS since, NULL AS page, NULL AS link
+    FROM counted
+    UNION ALL
+    SELECT 1, row_number() OVER (ORDER BY {_ORDER_SQL}), severity, area, NULL, project_id, what, since, page, link
+    FROM head
+    ORDER BY kind, n
+"""
+
+
 def summary(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
@@ -337,16 +364,27 @@ def summary(
     ``rows`` None: ROWS_SHOWN, read at the call (the page's tests shorten it)."""
     rows = ROWS_SHOWN if rows is None else rows
     ids = checked_projects(con, project_ids)
-    params = _params(con, ids, as_of, stale_days)
+    params = _params(con, ids, as_of, stale_days) | {"rows": rows}
     exchanges = warning_facts.attention_sql(con)
+    short = warning_facts.kept_rows(con) <= ONE_STATEMENT_UP_TO
     with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
-        sql = _statement(_COUNTS, exchanges)
-        found = con.execute(sql, _used(sql, params)).df()
-        head = _nothing()
-        if len(found) and rows > 0:
-            sql = _statement(_head_sql(found, rows), exchanges)
+        if short:
+            sql = _statement(_SUMMARY, exchanges)
             # by Arrow, as the whole list is: the same column types (dates as dates)
-            head = _arrow(con, sql, _used(sql, params | {"rows": rows})).to_pandas()
+            both = _arrow(con, sql, _used(sql, params)).to_pandas()
+            found = both.loc[both["kind"] == 0, ["severity", "area", "findings"]].reset_index(drop=True)
+            head = both.loc[both["kind"] == 1, COLUMNS].reset_index(drop=True) if rows > 0 else _nothing()
+        else:
+            sql = _statement(_COUNTS, exchanges)
+            found = con.execute(sql, _used(sql, params)).df()
+            head = _nothing()
+            if len(found) and rows > 0:
+                sql = _statement(_head_sql(found, rows), exchanges)
+                head = _arrow(con, sql, _used(sql, params)).to_pandas()
+    if found.empty:  # the column types of the empty list's counts, whichever way it was read
+        return Summary(counts(_nothing()).astype({"findings": "int64"}), _nothing())
+    if head.empty:
+        head = _nothing()
     found["findings"] = found["findings"].astype("int64")
     return Summary(found, head)
 

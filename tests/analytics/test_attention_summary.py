@@ -16,6 +16,13 @@ from analytics.bench import generator
 BEFORE_ANY = date(2015, 1, 1)  # before every project of the seed and of S: nothing to report
 
 
+@pytest.fixture(autouse=True, params=["one statement", "two statements"])
+def statements(request, monkeypatch):
+    """Both ways summary() reads the list (by its length): each must give the same answers."""
+    monkeypatch.setattr(attention, "ONE_STATEMENT_UP_TO", 10**9 if request.param == "one statement" else -1)
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def small():
     con = store.memory()
