@@ -5,12 +5,16 @@ threads, so callers keep one connection per process and take a ``cursor()`` per 
 """
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from analytics import settings
+from analytics.errors import ClusterBoardError
 
 MIGRATIONS_PACKAGE = "analytics.migrations"
 
@@ -76,14 +80,50 @@ def _heal_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+# DuckDB's buffer pool may grow to 80 % of the machine's RAM (18.8 GiB on a 24 GB host) and keeps
+# every block a query has read until that limit is reached, so without a bound the app server's
+# memory follows the largest thing anyone did: at scale L (195 MB file) exporting every table
+# added ~200 MB that stayed, rebuilding the derived tables after a migration ~340 MB. The server's
+# budget is 600 MB, of which Python, Streamlit, pandas, plotly and pyarrow take ~150 MB and the
+# sessions' frames and messages another ~150 MB; 256 MB holds what the pages read at L (~50 MB of
+# table blocks) with room for the largest page statement's hash tables, and anything larger spills
+# to the temp directory instead of growing the process. CLUSTERBOARD_DUCKDB_MEMORY raises it for a
+# bigger database on a bigger machine.
+MEMORY_LIMIT = "256MB"
+
+
+def _memory_limit() -> str:
+    value = (os.environ.get("CLUSTERBOARD_DUCKDB_MEMORY") or MEMORY_LIMIT).strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+        raise ClusterBoardError(f"CLUSTERBOARD_DUCKDB_MEMORY {value!r}: give a size such as 512MB or 2GB")
+    return value
+
+
+def _spill_directory(target: Path) -> Path:
+    """Where DuckDB spills what exceeds the memory limit: beside the database as DuckDB does by
+    default, or under the system temp directory when that folder is not writable (a read-only
+    deployment), named by process so two servers on one file never share spill files."""
+    if os.access(target.parent, os.W_OK):
+        return target.with_name(target.name + ".tmp")
+    return Path(tempfile.gettempdir()) / f"clusterboard-{os.getpid()}-{target.stem}.tmp"
+
+
 def connect(path: str | Path | None = None, *, read_only: bool | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the database file; read-only when asked or when CLUSTERBOARD_READ_ONLY is set."""
+    """Open the database file; read-only when asked or when CLUSTERBOARD_READ_ONLY is set. The
+    buffer pool is bounded (MEMORY_LIMIT) and spills to a temp directory beyond it."""
     target = settings.db_path(path)
     if read_only is None:
         read_only = settings.read_only_mode()
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(target), read_only=read_only)
+    limit = _memory_limit()
+    con = duckdb.connect(str(target), read_only=read_only)
+    # SET after opening, not connect(config=...): DuckDB refuses a second connection to the same
+    # file with a different configuration, and the settings belong to the shared instance anyway.
+    con.execute("SET memory_limit = $v", {"v": limit})
+    if str(target) != ":memory:":
+        con.execute("SET temp_directory = $v", {"v": str(_spill_directory(target))})
+    return con
 
 
 def memory() -> duckdb.DuckDBPyConnection:
