@@ -14,11 +14,11 @@ def setting(con, name: str) -> str:
     return con.execute("SELECT current_setting($n)", {"n": name}).fetchone()[0]
 
 
-def test_the_buffer_pool_is_bounded_at_256_mb(tmp_path, monkeypatch):
+def test_the_buffer_pool_is_bounded_at_512_mb(tmp_path, monkeypatch):
     monkeypatch.delenv("CLUSTERBOARD_DUCKDB_MEMORY", raising=False)
     con = store.connect(tmp_path / "cb.duckdb", read_only=False)
-    # DuckDB shows 256 MB (256,000,000 bytes) in binary units: 256e6 / 2**20 = 244.14 MiB
-    assert setting(con, "memory_limit") == "244.1 MiB"
+    # DuckDB shows 512 MB (512,000,000 bytes) in binary units: 512e6 / 2**20 = 488.28 MiB
+    assert setting(con, "memory_limit") == "488.2 MiB"
     assert setting(con, "temp_directory") == str(tmp_path / "cb.duckdb.tmp")
     con.close()
 
@@ -27,7 +27,7 @@ def test_read_only_connections_are_bounded_too(tmp_path, monkeypatch):
     monkeypatch.delenv("CLUSTERBOARD_DUCKDB_MEMORY", raising=False)
     store.connect(tmp_path / "cb.duckdb", read_only=False).close()
     con = store.connect(tmp_path / "cb.duckdb", read_only=True)
-    assert setting(con, "memory_limit") == "244.1 MiB"
+    assert setting(con, "memory_limit") == "488.2 MiB"
     con.close()
 
 
