@@ -146,26 +146,26 @@ def test_a_database_from_before_the_table_is_healed_on_migration(tmp_path):
     store.migrate(con)
     loader.load(con, {"projects": ("p.csv", [project()], 2)})
     # as if 071 and 072 had never run: the tables gone, the versions forgotten, a stay written meanwhile
-    con.execute("DROP TABLE rule_warning_facts; DROP TABLE rule_warning_sources; "
-                "DELETE FROM schema_version WHERE version IN (71, 72)")
+    con.execute("DROP TABLE rule_warning_facts; DROP TABLE rule_warning_sources; DROP TABLE rule_warning_orgs; "
+                "DELETE FROM schema_version WHERE version IN (71, 72, 73)")
     con.execute("INSERT INTO exchanges (exchange_id, project_id, partner, visitor_org, visitor_country, visitor_type, "
                 "host_org, host_country, start_date, end_date, working_days, distance_km, lump_sum) VALUES "
                 "('X1', 'TEST', 'Alpha Cluster', 'Gamma', 'FI', 'sme', 'Host', 'SE', '2021-03-02', '2021-03-03', 2, "
                 "800, 390)")
-    assert store.migrate(con) == ["071_rule_warnings.sql", "072_rule_warning_views.sql"]
+    assert store.migrate(con) == ["071_rule_warnings.sql", "072_rule_warning_views.sql", "073_rule_warning_orgs.sql"]
     assert warning_facts.fresh(con)
     assert con.execute("SELECT record, rule, from_on FROM rule_warning_facts").fetchall() == [
         ("X1", "too_short", date(2021, 3, 3))]
     con.close()
 
 
-def test_a_database_at_071_is_rebuilt_on_migration_to_072(beta):
+def test_a_database_at_071_is_rebuilt_on_migration_to_072_and_073(beta):
     # 071's layout: no validity columns, the organisations to check live in tables of their own
     beta.execute("ALTER TABLE rule_warning_facts DROP COLUMN from_on; ALTER TABLE rule_warning_facts DROP COLUMN to_on; "
                  "CREATE TABLE rule_warning_unsettled (org VARCHAR, from_on DATE, to_on DATE); "
                  "CREATE TABLE rule_warning_stays AS SELECT * FROM exchanges LIMIT 0; "
-                 "DELETE FROM schema_version WHERE version = 72")
-    assert store.migrate(beta) == ["072_rule_warning_views.sql"]
+                 "DROP TABLE rule_warning_orgs; DELETE FROM schema_version WHERE version IN (72, 73)")
+    assert store.migrate(beta) == ["072_rule_warning_views.sql", "073_rule_warning_orgs.sql"]
     assert warning_facts.fresh(beta)
     assert beta.execute("SELECT count(*) FROM rule_warning_facts WHERE from_on IS NULL").fetchall() == [(0,)]
     for day in (date(2021, 3, 15), date(2021, 4, 30)):
@@ -218,3 +218,34 @@ def test_a_mission_write_refreshes_the_mission_warnings_only(beta, monkeypatch):
     assert [r[3] for r in kept(beta, date(2021, 5, 3)) if r[3].startswith("M1")] == [
         'M1 · Mission without participants: mission "Mission M1" records 0 participants']
     assert kept(beta, date(2021, 5, 3)) == live(beta, date(2021, 5, 3))
+
+
+def test_a_write_of_stays_refreshes_the_organisations_it_changed_only(beta, monkeypatch):
+    def no_rebuild(con):
+        raise AssertionError("rebuilt every warning for a few stays")
+
+    monkeypatch.setattr(warning_facts, "rebuild", no_rebuild)
+    before = beta.execute("SELECT * FROM rule_warning_orgs ORDER BY org").fetchall()
+    assert [org for org, *_ in before] == ["beta org"]
+    # a stay of a new organisation, and B2 paid less: Beta's warnings change (B2 within the rule now)
+    loader.load(beta, {"exchanges": ("more.csv", [
+        stay("D1", "Delta", "2021-06-01", "2021-06-02", 2, 300, "390.00"),
+        stay("B2", "beta org", "2021-03-05", "2021-03-10", 3, 100, "320.00")], 2)})
+    assert warning_facts.fresh(beta)
+    assert [org for org, *_ in beta.execute("SELECT * FROM rule_warning_orgs ORDER BY org").fetchall()] == [
+        "beta org", "delta"]
+    for day in (date(2021, 3, 15), date(2021, 4, 30), date(2021, 7, 1)):
+        assert kept(beta, day) == live(beta, day)
+    # B2 paid 320: within the 390 allowed on 15.03 (first visit) and the 320 left under the cap from 30.04
+    assert not any(w.startswith("B2 · Lump sum above") for d in (date(2021, 3, 15), date(2021, 4, 30))
+                   for w in whats(beta, d))
+
+def test_a_stay_deleted_around_the_loader_is_healed_by_the_next_write(beta):
+    beta.execute("DELETE FROM exchanges WHERE exchange_id = 'B1'")
+    assert not warning_facts.fresh(beta)
+    loader.after_write(beta, set())
+    assert warning_facts.fresh(beta)
+    assert whats(beta, date(2021, 7, 1)) == [
+        "B2 · Lump sum above the rule: paid €780.00, the rule allows €390.00 (halved: under 5 working days and "
+        "under 200 km)"]
+    assert kept(beta, date(2021, 7, 1)) == live(beta, date(2021, 7, 1))
