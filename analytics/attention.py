@@ -414,3 +414,10 @@ def headline(findings: pd.DataFrame | Summary) -> str:
     else:
         total, by_severity = len(findings), findings["severity"].value_counts()
     return f"{total:,} findings (" + ", ".join(f"{by_severity.get(s, 0):,} {s}" for s in SEVERITIES) + ")"
+
+
+def findings_csv(con: duckdb.DuckDBPyConnection, as_of: date, project_ids: Iterable[str] | None = None, **kwargs) -> bytes:
+    """Every finding as the page's CSV download (formulas neutralised, without the page links)."""
+    from analytics.exporting import frame_csv
+
+    return frame_csv(needs_attention(con, as_of, project_ids, **kwargs).drop(columns="link"))

@@ -3,7 +3,7 @@ from contextlib import closing
 
 import streamlit as st
 
-from analytics import attention, charts, exporting, portfolio, sample
+from analytics import attention, charts, portfolio, sample
 from analytics.projects import project_ids
 from analytics.ui.session import current_actor
 from analytics.kpis import formulas as kpi_formulas
@@ -75,7 +75,7 @@ else:
         def every_finding() -> bytes:
             # run on click, in another thread: on a cursor of its own, not this run's
             with closing(connection()) as cur:
-                return exporting.frame_csv(attention.needs_attention(cur, day, mine).drop(columns="link"))
+                return attention.findings_csv(cur, day, mine)
 
         st.download_button(f"Download all {needs.total:,} findings (CSV)", icon=":material/download:",
                            data=every_finding,

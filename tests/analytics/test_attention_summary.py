@@ -80,3 +80,19 @@ def test_a_viewer_of_every_project_sees_what_everyone_sees(small):
     listed = attention.summary(small, generator.BENCH_AS_OF, ids)
     pd.testing.assert_frame_equal(listed.counts, everyone.counts)
     pd.testing.assert_frame_equal(listed.head, everyone.head)
+
+
+def test_the_csv_download_holds_every_finding_without_links(seeded):
+    """What the Portfolio's download button sends: one line per finding, a header, no page links,
+    Excel's BOM, and text that would start a formula neutralised (as every export)."""
+    import csv
+    import io
+
+    day = date(2021, 6, 30)
+    data = attention.findings_csv(seeded, day)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == len(attention.needs_attention(seeded, day)) == 10  # the seed's 10 on that date
+    assert "link" not in rows[0] and {"project_id", "severity", "area", "what", "since"} <= set(rows[0])
+    assert [r["severity"] for r in rows[:2]] == ["high", "high"]
+    assert not any(r["what"][:1] in "=+-@" for r in rows)
