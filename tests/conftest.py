@@ -28,6 +28,18 @@ def seeded():
     c.close()
 
 
+@pytest.fixture(scope="module")
+def small():
+    """A generated scale-S database (analytics.bench.generator: 10 projects, 10k records), one per
+    test module."""
+    from analytics.bench import generator
+
+    c = store.memory()
+    generator.generate(c, "S")
+    yield c
+    c.close()
+
+
 @pytest.fixture
 def seeded_rw():
     """The seed in memory, private to one test (may be written)."""

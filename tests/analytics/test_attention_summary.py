@@ -23,14 +23,6 @@ def statements(request, monkeypatch):
     return request.param
 
 
-@pytest.fixture(scope="module")
-def small():
-    con = store.memory()
-    generator.generate(con, "S")
-    yield con
-    con.close()
-
-
 def assert_same(con, day: date, project_ids=None, rows: int = attention.ROWS_SHOWN) -> attention.Summary:
     assert warning_facts.fresh(con)  # the rule warnings are read as kept, not computed
     whole = attention.needs_attention(con, day, project_ids)

@@ -15,14 +15,6 @@ DATES = [date(2018, 3, 15), date(2020, 2, 29), date(2022, 6, 29), date(2026, 1, 
 
 
 @pytest.fixture(scope="module")
-def small():
-    con = store.memory()
-    generator.generate(con, "S")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
 def frames(small):
     return ref.load(small)
 

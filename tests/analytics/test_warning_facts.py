@@ -89,14 +89,6 @@ def test_kept_equal_live_around_the_dates_a_stay_settles(beta, day):
     assert kept(beta, day) == live(beta, day)
 
 
-@pytest.fixture(scope="module")
-def small():
-    con = store.memory()
-    generator.generate(con, "S")
-    yield con
-    con.close()
-
-
 @pytest.mark.parametrize("day", DATES)
 def test_kept_equal_live_at_scale_s(small, day):
     assert warning_facts.fresh(small)
