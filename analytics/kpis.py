@@ -110,20 +110,6 @@ def evaluation_params(con, dates, project_ids, thresholds) -> dict:
     return params
 
 
-def status_counts(
-    con: duckdb.DuckDBPyConnection,
-    as_of: date,
-    *,
-    project_ids: list[str] | None = None,
-    thresholds: StatusThresholds | None = None,
-) -> pd.DataFrame:
-    """Per project with KPIs: how many are in each status at the date (STATUS_ORDER columns),
-    ``kpis`` in all, and ``has_sample_kpis``. Counted in SQL: the portfolio needs no KPI rows."""
-    params = evaluation_params(con, [as_of], project_ids, thresholds)
-    sql = kpi_sql.status_counts_sql(filtered=project_ids is not None, is_fresh=params.pop("_fresh"), dates=[as_of])
-    return con.execute(sql, params).df()
-
-
 def kpi_table(
     con: duckdb.DuckDBPyConnection,
     project_id: str,
