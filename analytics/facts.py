@@ -174,12 +174,17 @@ def _changed_projects(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return sorted(r[0] for r in rows)
 
 
-def _stale_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> list[str]:
-    """Source tables (all, or those of ``tables``) whose row count differs from what the facts
-    were built from."""
+def _checked(tables: Iterable[str] | None) -> list[str]:
     checked = source_tables() if tables is None else sorted(set(tables))
     if unknown := set(checked) - set(source_tables()):  # names go into the SQL: only known sources
         raise ValueError(f"not a source of the facts: {sorted(unknown)}")
+    return checked
+
+
+def _stale_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> list[str]:
+    """Source tables (all, or those of ``tables``) whose row count differs from what the facts
+    were built from."""
+    checked = _checked(tables)
     live = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS n FROM {t}" for t in checked)
     rows = con.execute(
         f"""SELECT live.table_name FROM ({live}) live
@@ -193,6 +198,14 @@ def fresh(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -
     """True when the facts match the source tables' row counts (a metadata lookup); with
     ``tables``, only those sources (a reader of the expense facts need not count the trainings)."""
     return not _stale_tables(con, tables)
+
+
+def fresh_sql(tables: Iterable[str]) -> str:
+    """``fresh(con, tables)`` as a boolean SQL expression: a reader that runs a statement anyway
+    folds the check into it (a round trip and a plan less; ~2 ms of a one-project page)."""
+    return "(" + " AND ".join(
+        f"(SELECT count(*) FROM {t}) = (SELECT coalesce(sum(row_count), 0) FROM fact_sources WHERE table_name = '{t}')"
+        for t in _checked(tables)) + ")"
 
 
 def after_write(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:

@@ -102,6 +102,19 @@ def test_a_write_around_the_loader_is_still_counted_and_healed_by_the_next_write
     assert kpis.kpi_table(con, "TEST", date(2021, 6, 30)).set_index("code").loc["ORG", "actual"] == 2
 
 
+
+def test_an_expense_written_around_the_loader_is_in_the_budget(con):
+    """The budget folds the freshness check into its project lookup (facts.fresh_sql): a stale
+    expense fact makes it read the expenses themselves."""
+    fresh = f"SELECT {facts.fresh_sql(['expenses'])}"
+    assert con.execute(fresh).fetchone()[0] is True
+    con.execute("INSERT INTO expenses (expense_id, project_id, partner, category, amount, spent_on) "
+                "VALUES ('E9', 'TEST', 'Alpha Cluster', 'B', 250.00, '2021-06-01')")
+    assert con.execute(fresh).fetchone()[0] is False and not facts.fresh(con, ["expenses"])
+    assert budget.summary(con, "TEST", date(2021, 6, 30))["spent"] == pytest.approx(1000 * 1.07 + 500 + 250)
+    with pytest.raises(ValueError):
+        facts.fresh_sql(["expenses; DROP TABLE expenses"])
+
 def test_pre_aggregated_measures_carry_no_code_or_level(seeded):
     """The facts are per project: a distinct, count or sum measure whose events named one KPI or
     a label level could not be pre-aggregated (analytics.measures)."""
