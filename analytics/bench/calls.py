@@ -73,7 +73,7 @@ def answers(con: duckdb.DuckDBPyConnection, project: str, day: date) -> list[Ans
         Answer("budget", ("budget.project_budget",),
                lambda f: (ref.budget_summary(f["grant"], project, day), ref.budget_breakdown(f["grant"], project, day),
                           ref.burn_series(f["grant"], project, day)),
-               lambda c: limits.project_budget(c, project, budget_grid)),
+               lambda c: limits.project_budget(c, project, day, budget_grid)),
         Answer("gap scores", ("gaps.gap_scores",),
                lambda f: pandas_market.gap_scores(f["market"]), limits.gap_scores),
         Answer("partner finder", ("partners.find_partners",),

@@ -115,22 +115,60 @@ FROM projects p LEFT JOIN s USING (project_id) LEFT JOIN spent sp USING (project
 GROUP BY ALL ORDER BY p.project_id
 """
 
+# The Budget page's whole answer, as analytics.budget.project_budget gives it, in one statement over
+# the raw expenses, budget lines and project. Rows by ``level``:
+# - cell: planned and spent per partner and category at $as_of, with each partner's E in cents;
+# - category, partner: those summed, with the spent share;
+# - now, series: the totals at $as_of and at each of $dates, with the EU contribution, the days
+#   elapsed, the linear plan to date, the burn index (the summary's at now, the burn line's in the
+#   series: none in the first 30 days) and the projected spend.
 _BUDGET = """
-WITH t AS (SELECT CAST(unnest($dates) AS DATE) AS as_of),
-direct AS (
-    SELECT t.as_of, e.partner, e.category, sum(e.amount) AS spent
-    FROM expenses e JOIN t ON e.spent_on <= t.as_of WHERE e.project_id = $project GROUP BY ALL
+WITH p AS (
+    SELECT start_date, indirect_rate, eu_rate, date_diff('day', start_date, end_date) + 1 AS days
+    FROM projects WHERE project_id = $project
 ),
-spent AS (
-    SELECT * FROM direct
-    UNION ALL
-    SELECT d.as_of, d.partner, 'E', CAST(sum(d.spent) * any_value(p.indirect_rate) AS DECIMAL(38, 2))
-    FROM direct d, projects p WHERE p.project_id = $project AND d.category IN ('A', 'C1', 'C2', 'C3') GROUP BY ALL
+e AS (SELECT partner, category, spent_on AS d, amount FROM expenses WHERE project_id = $project AND spent_on <= $as_of),
+b AS (SELECT partner, category, amount FROM budget_lines WHERE project_id = $project),
+direct AS (SELECT partner, category, sum(amount) AS spent FROM e GROUP BY ALL),
+cells AS (
+    SELECT coalesce(b.partner, s.partner) AS partner, coalesce(b.category, s.category) AS category,
+           coalesce(b.amount, 0) AS planned, coalesce(s.spent, 0) AS spent
+    FROM b FULL JOIN (
+        SELECT * FROM direct
+        UNION ALL  -- E per partner in cents
+        SELECT d.partner, 'E', round(sum(d.spent) * any_value(p.indirect_rate), 2)
+        FROM direct d, p WHERE d.category IN ('A', 'C1', 'C2', 'C3') GROUP BY d.partner
+    ) s ON s.partner = b.partner AND s.category = b.category
+),
+t AS (SELECT CAST($as_of AS DATE) AS as_of, 'now' AS level UNION ALL SELECT CAST(unnest($dates) AS DATE), 'series'),
+tot AS (  -- the totals at each date, E per partner in cents
+    SELECT level, as_of, sum(direct + round(base * p.indirect_rate, 2)) AS spent, sum(fstp) AS fstp,
+           least(greatest(date_diff('day', any_value(p.start_date), as_of) + 1, 0), any_value(p.days)) AS elapsed,
+           any_value(p.days) AS days, any_value(p.eu_rate) AS eu_rate, (SELECT sum(amount) FROM b) AS planned
+    FROM (SELECT t.level, t.as_of, e.partner, coalesce(sum(e.amount), 0) AS direct,
+                 coalesce(sum(e.amount) FILTER (e.category IN ('A', 'C1', 'C2', 'C3')), 0) AS base,
+                 coalesce(sum(e.amount) FILTER (e.category = 'D1'), 0) AS fstp
+          FROM t LEFT JOIN e ON e.d <= t.as_of GROUP BY ALL), p
+    GROUP BY level, as_of
 )
-SELECT coalesce(t.as_of, s.as_of) AS as_of, coalesce(b.partner, s.partner) AS partner, coalesce(b.category, s.category) AS category,
-       CAST(coalesce(b.amount, 0) AS DOUBLE) AS planned, round(CAST(coalesce(s.spent, 0) AS DOUBLE), 2) AS spent
-FROM t CROSS JOIN (SELECT * FROM budget_lines WHERE project_id = $project) b
-FULL JOIN spent s ON s.as_of = t.as_of AND s.partner = b.partner AND s.category = b.category
+SELECT 'cell' AS level, CAST($as_of AS DATE) AS as_of, partner, category, CAST(planned AS DOUBLE) AS planned,
+       round(CAST(spent AS DOUBLE), 2) AS spent, NULL::DOUBLE AS spent_share, NULL::DOUBLE AS eu_contribution,
+       NULL::BIGINT AS elapsed_days, NULL::DOUBLE AS planned_to_date, NULL::DOUBLE AS burn_index, NULL::DOUBLE AS projected_spend
+FROM cells
+UNION ALL
+SELECT CASE WHEN GROUPING(category) = 0 THEN 'category' ELSE 'partner' END, CAST($as_of AS DATE), partner, category,
+       sum(planned), round(CAST(sum(spent) AS DOUBLE), 2),
+       CASE WHEN sum(planned) > 0 THEN round(CAST(sum(spent) AS DOUBLE), 2) / CAST(sum(planned) AS DOUBLE) END, NULL, NULL, NULL, NULL, NULL
+FROM cells GROUP BY GROUPING SETS ((category), (partner))
+UNION ALL
+SELECT level, as_of, NULL, NULL, coalesce(planned, 0), round(CAST(spent AS DOUBLE), 2),
+       CASE WHEN planned > 0 THEN round(CAST(spent AS DOUBLE), 2) / CAST(planned AS DOUBLE) END,
+       round(CAST(eu_rate * (spent - fstp) + fstp AS DOUBLE), 2), elapsed,
+       coalesce(planned, 0) * (elapsed / days),
+       CASE WHEN level = 'now' THEN CASE WHEN planned > 0 AND elapsed > 0 THEN (round(CAST(spent AS DOUBLE), 2) / CAST(planned AS DOUBLE)) / (elapsed / days) END
+            WHEN planned > 0 AND elapsed >= 30 THEN round(CAST(spent AS DOUBLE), 2) / (CAST(planned AS DOUBLE) * (elapsed / days)) END,
+       CASE WHEN elapsed > 0 THEN round(CAST(spent AS DOUBLE), 2) / (elapsed / days) END
+FROM tot
 """
 
 
@@ -143,8 +181,9 @@ def project_kpis(con: duckdb.DuckDBPyConnection, project: str, dates: list[date]
     return con.execute(sql, {"dates": dates, "project": project}).df()
 
 
-def project_budget(con: duckdb.DuckDBPyConnection, project: str, dates: list[date]) -> pd.DataFrame:
-    return con.execute(_BUDGET, {"dates": dates, "project": project}).df()
+def project_budget(con: duckdb.DuckDBPyConnection, project: str, as_of: date, dates: list[date]) -> pd.DataFrame:
+    """The budget answer at ``as_of`` with the burn series at ``dates`` (on or before it)."""
+    return con.execute(_BUDGET, {"project": project, "as_of": as_of, "dates": dates}).df()
 
 
 def gap_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -106,8 +106,31 @@ def test_limit_queries_give_the_same_answers(small, day):
     grid = kpis.month_grid(start, end, day)
     theirs = limits.project_kpis(small, "PRJ0004", grid).sort_values(["code", "as_of"])
     _same(kpis.evaluate(small, grid, project_ids=["PRJ0004"]), theirs, ["code", "as_of", "actual", "expected", "status"])
-    theirs = limits.project_budget(small, "PRJ0004", [day]).sort_values(["partner", "category"])
-    _same(budget.breakdown(small, "PRJ0004", day), theirs, ["partner", "category", "planned", "spent"])
+
+
+@pytest.mark.parametrize("project", ["PRJ0002", "PRJ0004", "PRJ0007"])
+@pytest.mark.parametrize("day", DATES)
+def test_the_budget_limit_gives_the_whole_answer(small, project, day):
+    """Every figure of the Budget page: cells with E in cents, sums, summary and burn series."""
+    view = budget.project_budget(small, project, day)
+    start, end = kpis.require_project(small, project)
+    grid = [d for d in kpis.month_grid(start, end, day) if d <= day]
+    rows = limits.project_budget(small, project, day, grid)
+    level = {name: part for name, part in rows.groupby("level")}
+    empty = rows.iloc[0:0]
+    _same(view.breakdown, level.get("cell", empty).sort_values(["partner", "category"]),
+          ["partner", "category", "planned", "spent"])
+    _same(view.by_category, level.get("category", empty).sort_values("category"),
+          ["category", "planned", "spent", "spent_share"])
+    _same(view.by_partner, level.get("partner", empty).sort_values("partner"),
+          ["partner", "planned", "spent", "spent_share"])
+    now = level["now"].iloc[0]
+    for k in ("planned", "spent", "eu_contribution", "elapsed_days", "spent_share", "burn_index", "projected_spend"):
+        assert (view.summary[k] is None and pd.isna(now[k])) or view.summary[k] == pytest.approx(now[k], rel=1e-12), k
+    series = level.get("series", empty).sort_values("as_of")
+    assert len(series) == len(view.burn_series)
+    if len(series):
+        _same(view.burn_series, series, ["as_of", "spent", "planned_to_date", "burn_index"])
 
 
 def test_generated_facts_are_current(small):
