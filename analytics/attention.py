@@ -19,7 +19,7 @@ the areas that can give them); the whole list, needs_attention(), is built for t
 and the CLI. The rule warnings are kept in a table rebuilt on every write (analytics.warning_facts)
 and read by date and project; every area's findings come from one statement each for all the
 projects, are kept in Arrow (no Python object per finding) and sorted there; a KPI's off-track
-history is evaluated only for the KPIs off track on the as-of date, at their own month-ends.
+history (since when it is off track) is kept per month-end (analytics.kpi_history).
 """
 from __future__ import annotations
 
@@ -28,14 +28,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics import deliverables, labels, stays, warning_facts
+from analytics import deliverables, kpi_history, labels, stays, warning_facts
 from analytics.kpis import evaluation
 from analytics.selection import checked_projects
 from analytics.settings import StatusThresholds
@@ -76,7 +76,7 @@ def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pa.Table:
 _NOW_COLUMNS = ["project_id", "code", "name", "unit", "is_placeholder", "start_date", "due", "actual", "target",
                 "expected", "last_update_on", "status"]
 
-# Over kpi_now (every KPI at the as-of date) and kpi_off_since (see _OFF_SINCE).
+# Over kpi_now (every KPI at the as-of date) and kpi_off_since (analytics.kpi_history.off_since).
 _KPI_ITEMS = f"""
     WITH now AS (
         SELECT *, code || ' ' || name || CASE WHEN is_placeholder THEN ' (placeholder target)' ELSE '' END AS label
@@ -104,57 +104,23 @@ _KPI_ITEMS = f"""
       AND date_diff('day', coalesce(CAST(last_update_on AS DATE), CAST(start_date AS DATE)), $as_of) >= $stale_days
 """
 
-# Per KPI off track now, from its statuses at the month-ends before the as-of date: the first day
-# of the last unbroken off-track run. A KPI without one (the month-end before the as-of date was
-# not off track, or there was none) is off track since the as-of date (see _KPI_ITEMS).
-_OFF_SINCE = """
-    WITH h AS ({history}),
-    last_other AS (SELECT project_id, code, max(as_of) FILTER (WHERE status <> 'off_track') AS day FROM h GROUP BY ALL)
-    SELECT project_id, code,
-           CAST(min(h.as_of) FILTER (WHERE h.status = 'off_track' AND (o.day IS NULL OR h.as_of > o.day)) AS DATE)
-               AS since
-    FROM h JOIN last_other o USING (project_id, code)
-    GROUP BY ALL HAVING since IS NOT NULL
-"""
-
-
-def _no_since() -> pd.DataFrame:
-    """kpi_off_since when no month-end is to be checked: every off-track KPI since the as-of date."""
-    return pd.DataFrame({"project_id": pd.Series(dtype="str"), "code": pd.Series(dtype="str"),
-                         "since": pd.Series(dtype="datetime64[us]")})
-
-
-def _off_track_since(con: duckdb.DuckDBPyConnection, now: pd.DataFrame, as_of: date,
-                     thresholds: StatusThresholds | None) -> pd.DataFrame:
-    """(project_id, code, since) of the KPIs off track at the as-of date and before it.
-
-    The rule checks every month-end since the first project start, and the as-of date. Before its
-    project's start a KPI is not started, so never off track, and the as-of date is known: only
-    the off-track KPIs at their own month-ends are evaluated, not every KPI of the portfolio at
-    every month-end (issue 8: 4 s at 1,000 projects).
-    """
-    off = now[now["status"] == "off_track"]
-    keys = list(zip(off["project_id"], off["code"]))
-    month_ends = [d for d in pd.date_range(off["start_date"].min(), as_of, freq="ME").date if d < as_of] \
-        if keys else []
-    if not month_ends:
-        return _no_since()
-    sql, params = evaluation(con, month_ends, kpi_keys=keys, thresholds=thresholds,
-                             columns=["project_id", "code", "as_of", "status"])
-    return con.execute(_OFF_SINCE.format(history=sql), params).df()
-
-
 @contextmanager
 def _kpi_relations(con: duckdb.DuckDBPyConnection, project_ids: list[str] | None, as_of: date,
                    thresholds: StatusThresholds | None) -> Iterator[None]:
-    """kpi_now and kpi_off_since, which _KPI_ITEMS reads, registered on ``con`` while the block runs.
+    """kpi_now and kpi_off_since, which _KPI_ITEMS reads, registered on ``con`` while the block
+    runs, as Arrow tables (scanned without a copy; a pandas frame of 10,000 KPIs cost ~25 ms more
+    to build and scan). The off-track runs are read as kept when current, else found live for the
+    off-track KPIs (analytics.kpi_history).
 
     ``project_ids`` None means every project, evaluated without a project filter (a list of
     1,000 projects to check rows against costs more than the evaluation of the KPIs it removes).
     """
     sql, params = evaluation(con, [as_of], project_ids=project_ids, thresholds=thresholds, columns=_NOW_COLUMNS)
-    now = con.execute(sql, params).df()
-    since = _off_track_since(con, now, as_of, thresholds)
+    now = _arrow(con, sql, params)
+    if kpi_history.fresh(con, thresholds):
+        since = _arrow(con, kpi_history.KEPT_SINCE, {"since_cut": kpi_history.last_month_end_before(as_of)})
+    else:
+        since = kpi_history.off_since(con, now.to_pandas(), as_of, thresholds)
     con.register("kpi_now", now)
     con.register("kpi_off_since", since)
     try:
@@ -181,24 +147,25 @@ def kpi_items(
 _SEVERITY_RANK = "CASE severity " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(SEVERITIES)) + " END"
 _PAGE_ROWS = ", ".join(f"('{area}', '{page}')" for area, page in PAGES.items())
 
-# Each area's statement, its place in the order when all else ties (part) and the severities it
-# gives: the first rows of some severities read only the statements that can give them (DuckDB
-# still computes the CTEs of a statement whose rows a filter drops). {exchanges}: the rule
-# warnings' statement, kept (analytics.warning_facts) or live.
-_PARTS = ((0, deliverables.ATTENTION_SQL, {"high", "medium"}), (1, _KPI_ITEMS, {"high", "low"}),
-          (2, "{exchanges}", {"medium"}), (3, labels.ATTENTION_SQL, {"medium"}))
+# Each area's statement and its place in the order when all else ties (part). {exchanges}: the
+# rule warnings' statement, kept (analytics.warning_facts) or live.
+_PARTS = ((0, deliverables.ATTENTION_SQL), (1, _KPI_ITEMS), (2, "{exchanges}"), (3, labels.ATTENTION_SQL))
+EXCHANGES_PART = 2
+# The rule warnings are ~200,000 of the ~208,000 findings at 1,000 projects, all medium; the other
+# areas give a few thousand. summary() gathers those once and only counts the rule warnings.
+_OTHER_PARTS = tuple(part for part, _ in _PARTS if part != EXCHANGES_PART)
 
 
-def _all_items(severities: Iterable[str] = SEVERITIES) -> str:
-    """The findings of the areas giving these severities (and maybe others), with the page and the
-    link (the page, then the project's query string) and the project's rank among the selected
-    ones by id (sorting on it is sorting on the id, without comparing strings). Parameters:
-    $projects, $as_of, $stale_days, stays.rule_params(), and per selected project (parallel lists)
-    $link_projects, $link_queries and $project_ranks."""
-    parts = " UNION ALL ".join(f"SELECT {part} AS part, * FROM ({sql})"
-                               for part, sql, gives in _PARTS if gives & set(severities))
+def _all_items(parts: Iterable[int] = tuple(part for part, _ in _PARTS)) -> str:
+    """The findings of these areas (all by default), with the page and the link (the page, then
+    the project's query string) and the project's rank among the selected ones by id (sorting on
+    it is sorting on the id, without comparing strings). Parameters: $projects, $as_of,
+    $stale_days, stays.rule_params(), and per selected project (parallel lists) $link_projects,
+    $link_queries and $project_ranks."""
+    chosen = set(parts)
+    union = " UNION ALL ".join(f"SELECT {part} AS part, * FROM ({sql})" for part, sql in _PARTS if part in chosen)
     return f"""
-    WITH items AS ({parts}),
+    WITH items AS ({union}),
     pages(area, page) AS (VALUES {_PAGE_ROWS}),
     queries AS (SELECT unnest($link_projects) AS project_id, unnest($link_queries) AS query,
                        unnest($project_ranks) AS project_rank)
@@ -218,46 +185,16 @@ _ORDER = [(column, "ascending", "at_end") for column in ("severity_rank", "since
 _ORDER_SQL = ", ".join(f"{column} ASC NULLS LAST" for column in ("severity_rank", "since", "project_rank", "what",
                                                                  "part"))
 
-# Findings per severity and area: most severe first, then the areas in a fixed order (PAGES), the
-# same layout on every date. Not as the areas first appear in the list: that order needs every
-# finding's text to break ties, and reading the text of 200,000 findings costs ~0.1 s at L.
-_AREA_RANK = "CASE area " + " ".join(f"WHEN '{a}' THEN {i}" for i, a in enumerate(PAGES)) + " END"
-_COUNTS = f"""
-    SELECT severity, area, count(*) AS findings
-    FROM ({_ALL_ITEMS})
-    GROUP BY severity_rank, severity, area
-    ORDER BY severity_rank, {_AREA_RANK}
+# The first $rows rule warnings in the list's order (a top-n in DuckDB, not a sort of 200,000).
+_EXCHANGES_HEAD = f"""
+    SELECT * FROM ({_all_items([EXCHANGES_PART])}) ORDER BY {_ORDER_SQL} LIMIT $rows
 """
-# The first $rows findings of _all_items({severities}) (head_severities: the first severities
-# whose counts reach $rows, so the others' areas are not read: at L the first 500 are all high
-# and the 200,000 rule warnings, medium, are skipped).
-_HEAD = f"""
-    SELECT {', '.join(COLUMNS)} FROM ({{items}}) WHERE severity IN ({{severities}})
-    ORDER BY {_ORDER_SQL} LIMIT $rows
-"""
-
-
-def _head_severities(found: pd.DataFrame, rows: int) -> list[str]:
-    """The severities the first ``rows`` findings are of: the most severe down to the one where
-    the count reaches ``rows``."""
-    chosen, seen = [], 0
-    for severity in SEVERITIES:
-        if seen >= rows:
-            break
-        chosen.append(severity)
-        seen += int(found.loc[found["severity"] == severity, "findings"].sum())
-    return chosen
-
-
-def _head_sql(found: pd.DataFrame, rows: int) -> str:
-    severities = _head_severities(found, rows)
-    # literals from SEVERITIES only, never input
-    return _HEAD.replace("{items}", _all_items(severities)).replace(
-        "{severities}", ", ".join(f"'{s}'" for s in severities))
+# The rule warnings per severity and area, without their text.
+_EXCHANGES_COUNT = "SELECT severity, area, count(*) AS findings FROM ({exchanges}) GROUP BY ALL"
 
 
 def _statement(template: str, exchanges: str) -> str:
-    """_ALL_ITEMS, _COUNTS or _HEAD over the rule warnings' statement (warning_facts.attention_sql:
+    """A statement of the findings over the rule warnings' statement (warning_facts.attention_sql:
     kept when current, else live; asked once per call, as it reads the sources' row counts)."""
     return template.replace("{exchanges}", exchanges)  # not format(): the SQL has braces of its own
 
@@ -270,7 +207,10 @@ def _used(sql: str, params: dict) -> dict:
 
 def _params(con: duckdb.DuckDBPyConnection, ids: list[str], as_of: date, stale_days: int) -> dict:
     """_ALL_ITEMS' parameters for the checked selection ``ids``."""
-    queries = [urlencode({"project": project, "as_of": as_of.isoformat()}) for project in ids]
+    # urlencode's output, built from one quoted value per project: urlencode itself costs ~25 µs
+    # a call, ~25 ms for 1,000 projects
+    tail = "&" + urlencode({"as_of": as_of.isoformat()})
+    queries = [f"project={quote_plus(project)}{tail}" for project in ids]
     rank = {project: i for i, project in enumerate(sorted(ids))}  # str order: code points, as Arrow's bytes
     return ({"projects": ids, "as_of": as_of, "stale_days": stale_days, "link_projects": ids,
              "link_queries": queries, "project_ranks": [rank[project] for project in ids]}
@@ -322,33 +262,6 @@ class Summary:
         return {s: int(self.counts.loc[self.counts["severity"] == s, "findings"].sum()) for s in SEVERITIES}
 
 
-# A short list (the kept rule warnings, most of any list, at most this many): one statement
-# gathers the findings once and gives both the counts and the first rows (one plan instead of
-# two: ~60 ms less at 10 projects). A long one: two statements, so that the text of 100,000s of
-# rule warnings is never gathered when the first rows are of another severity.
-ONE_STATEMENT_UP_TO = 20_000
-
-# _COUNTS and _HEAD in one statement: the counts (kind 0, in _COUNTS' order), then the first $rows
-# findings of the severities that hold them (kind 1, in the list's order).
-_SUMMARY = f"""
-    WITH found AS MATERIALIZED ({_ALL_ITEMS}),
-    counted AS (SELECT severity_rank, severity, area, count(*) AS findings FROM found GROUP BY ALL),
-    reached AS (SELECT severity_rank, sum(sum(findings)) OVER (ORDER BY severity_rank) >= $rows AS enough
-                FROM counted GROUP BY severity_rank),
-    head AS (SELECT * FROM found
-             WHERE severity_rank <= (SELECT coalesce(min(severity_rank) FILTER (WHERE enough), {len(SEVERITIES)})
-                                     FROM reached)
-             ORDER BY {_ORDER_SQL} LIMIT $rows)
-    SELECT 0 AS kind, row_number() OVER (ORDER BY severity_rank, {_AREA_RANK}) AS n, severity, area, findings,
-           NULL AS project_id, NULL AS what, CAST(NULL AS DATE) AS since, NULL AS page, NULL AS link
-    FROM counted
-    UNION ALL
-    SELECT 1, row_number() OVER (ORDER BY {_ORDER_SQL}), severity, area, NULL, project_id, what, since, page, link
-    FROM head
-    ORDER BY kind, n
-"""
-
-
 def summary(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
@@ -359,34 +272,43 @@ def summary(
     rows: int | None = None,
 ) -> Summary:
     """needs_attention's counts per severity and area and its first ``rows`` findings, without
-    building the whole list (issue 8: ~200,000 findings at 1,000 projects, of which a page shows
-    500): DuckDB counts them and keeps the first rows of the order (a top-n, not a sort).
+    building the whole list (issue 8: ~208,000 findings at 1,000 projects, of which a page shows
+    500). The findings of every area but the rule warnings (a few thousand) are gathered once, in
+    Arrow; the rule warnings are counted, and their first rows read only when the first rows of
+    the list can hold some (at L the first 500 are all high, the rule warnings medium).
     ``rows`` None: ROWS_SHOWN, read at the call (the page's tests shorten it)."""
     rows = ROWS_SHOWN if rows is None else rows
     ids = checked_projects(con, project_ids)
     params = _params(con, ids, as_of, stale_days) | {"rows": rows}
     exchanges = warning_facts.attention_sql(con)
-    short = warning_facts.kept_rows(con) <= ONE_STATEMENT_UP_TO
     with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
-        if short:
-            sql = _statement(_SUMMARY, exchanges)
-            # by Arrow, as the whole list is: the same column types (dates as dates)
-            both = _arrow(con, sql, _used(sql, params)).to_pandas()
-            found = both.loc[both["kind"] == 0, ["severity", "area", "findings"]].reset_index(drop=True)
-            head = both.loc[both["kind"] == 1, COLUMNS].reset_index(drop=True) if rows > 0 else _nothing()
-        else:
-            sql = _statement(_COUNTS, exchanges)
-            found = con.execute(sql, _used(sql, params)).df()
-            head = _nothing()
-            if len(found) and rows > 0:
-                sql = _statement(_head_sql(found, rows), exchanges)
-                head = _arrow(con, sql, _used(sql, params)).to_pandas()
-    if found.empty:  # the column types of the empty list's counts, whichever way it was read
+        sql = _all_items(_OTHER_PARTS)
+        others = _arrow(con, sql, _used(sql, params)).combine_chunks()
+    sql = _statement(_EXCHANGES_COUNT, exchanges)
+    counted = _arrow(con, sql, _used(sql, params)).to_pandas()  # by Arrow: text columns typed even when empty
+    found = _in_order(pd.concat([_count(others), counted.astype({"findings": "int64"})], ignore_index=True))
+    if found.empty:  # the empty list's counts, with its column types
         return Summary(counts(_nothing()).astype({"findings": "int64"}), _nothing())
-    if head.empty:
-        head = _nothing()
-    found["findings"] = found["findings"].astype("int64")
-    return Summary(found, head)
+    head = others
+    if rows > 0 and len(counted) and _ahead_of(others, counted) < rows:
+        sql = _statement(_EXCHANGES_HEAD, exchanges)
+        head = pa.concat_tables([others, _arrow(con, sql, _used(sql, params)).cast(others.schema)])
+    if rows <= 0 or head.num_rows == 0:
+        return Summary(found, _nothing())
+    order = pc.sort_indices(head, sort_keys=_ORDER)[:rows]
+    return Summary(found, head.select(COLUMNS).take(order).to_pandas())
+
+
+def _count(items: pa.Table) -> pd.DataFrame:
+    """Findings per severity and area of gathered findings."""
+    grouped = items.group_by(["severity", "area"]).aggregate([("part", "count")])
+    return grouped.rename_columns(["severity", "area", "findings"]).to_pandas().astype({"findings": "int64"})
+
+
+def _ahead_of(others: pa.Table, counted: pd.DataFrame) -> int:
+    """How many gathered findings come before every rule warning: those more severe."""
+    first = min(SEVERITIES.index(severity) for severity in counted["severity"])
+    return int(pc.sum(pc.less(others["severity_rank"], first)).as_py() or 0)
 
 
 def _nothing() -> pd.DataFrame:
@@ -401,7 +323,12 @@ def _nothing() -> pd.DataFrame:
 def counts(findings: pd.DataFrame) -> pd.DataFrame:
     """Findings per severity and area, most severe first, then the areas in PAGES' order: how a
     list too long to read is shown (summary() counts the same way)."""
-    found = findings.groupby(["severity", "area"], sort=False).size().rename("findings").reset_index()
+    return _in_order(findings.groupby(["severity", "area"], sort=False).size().rename("findings").reset_index())
+
+
+def _in_order(found: pd.DataFrame) -> pd.DataFrame:
+    """Counts most severe first, then the areas in PAGES' order: the same layout on every date
+    (not as the areas first appear in the list, which would need every finding's text)."""
     order = found["severity"].map(SEVERITIES.index) * len(PAGES) + found["area"].map(list(PAGES).index)
     return found.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 

@@ -102,8 +102,15 @@ def _refresh_warnings(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
     warning_facts.after_write(con, tables)
 
 
-AFTER_WRITE: list[Callable[[duckdb.DuckDBPyConnection, set[str]], None]] = [_refresh_facts, _refresh_supply,
-                                                                          _refresh_warnings]
+def _refresh_kpi_history(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    from analytics import kpi_history  # since when KPIs are off track, read by Needs attention (issue 8)
+
+    kpi_history.after_write(con, tables)
+
+
+# In order: the KPI history is evaluated from the facts, so they are refreshed first.
+AFTER_WRITE: list[Callable[[duckdb.DuckDBPyConnection, set[str]], None]] = [
+    _refresh_facts, _refresh_supply, _refresh_warnings, _refresh_kpi_history]
 
 
 @contextmanager

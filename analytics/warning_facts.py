@@ -210,11 +210,6 @@ def fresh(con: duckdb.DuckDBPyConnection, rules: stays.XchangeRules | None = Non
     return not _stale(con, rules)
 
 
-def kept_rows(con: duckdb.DuckDBPyConnection) -> int:
-    """How many warnings are kept (on every date together): how long a list of them can get."""
-    return con.execute("SELECT count(*) FROM rule_warning_facts").fetchall()[0][0]
-
-
 # The kept warnings holding on $as_of.
 _KEPT_ATTENTION = """
     SELECT project_id, 'medium' AS severity, 'Exchanges' AS area, what, since

@@ -19,7 +19,7 @@ from datetime import date
 
 import duckdb
 
-from analytics import facts, store, supply_facts, warning_facts
+from analytics import facts, kpi_history, store, supply_facts, warning_facts
 
 
 @dataclass(frozen=True)
@@ -410,6 +410,7 @@ def generate(con: duckdb.DuckDBPyConnection, scale: str | Scale, *, seed: int = 
         facts.rebuild(con)
         supply_facts.rebuild(con)
         warning_facts.rebuild(con)
+        kpi_history.rebuild(con)  # evaluated from the facts: after them
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -16,13 +16,6 @@ from analytics.bench import generator
 BEFORE_ANY = date(2015, 1, 1)  # before every project of the seed and of S: nothing to report
 
 
-@pytest.fixture(autouse=True, params=["one statement", "two statements"])
-def statements(request, monkeypatch):
-    """Both ways summary() reads the list (by its length): each must give the same answers."""
-    monkeypatch.setattr(attention, "ONE_STATEMENT_UP_TO", 10**9 if request.param == "one statement" else -1)
-    return request.param
-
-
 def assert_same(con, day: date, project_ids=None, rows: int = attention.ROWS_SHOWN) -> attention.Summary:
     assert warning_facts.fresh(con)  # the rule warnings are read as kept, not computed
     whole = attention.needs_attention(con, day, project_ids)
