@@ -20,6 +20,7 @@ Definitions (shown in the UI, see FORMULAS):
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -125,8 +126,11 @@ def kpi_table(
 
 def month_grid(start: date, end: date, as_of: date) -> list[date]:
     """Month-ends from the start to the end, plus the start, the as-of date and the end."""
-    grid = pd.date_range(start, end, freq="ME").date.tolist()
-    points = {start, end, *grid}
+    points = {start, end}
+    year, month = start.year, start.month  # by hand: pd.date_range costs ~0.4 ms a page
+    while (month_end := date(year, month, calendar.monthrange(year, month)[1])) <= end:
+        points.add(month_end)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     if start <= as_of <= end:
         points.add(as_of)
     return sorted(points)

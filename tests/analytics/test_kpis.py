@@ -298,3 +298,20 @@ def test_a_few_kpis_each_from_its_project_start_equal_the_full_evaluation(seeded
     got = seeded.execute(sql, params).df()
     assert len(got) > len(keys) and set(zip(got["project_id"], got["code"])) == set(keys)
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_month_grid_has_every_month_end_between_the_start_and_the_end():
+    """By hand, the month-ends pd.date_range(start, end, freq="ME") gives, with the start, the end and
+    the as-of date when it falls inside."""
+    from datetime import timedelta
+
+    starts = [date(2019, 12, 31), date(2020, 1, 1), date(2020, 2, 29), date(2020, 3, 15), date(2021, 2, 28)]
+    for start in starts:
+        for days in (0, 1, 27, 28, 29, 30, 31, 58, 59, 365, 366, 1096):
+            end = start + timedelta(days=days)
+            for as_of in (start - timedelta(days=1), start, start + timedelta(days=days // 2), end, end + timedelta(1)):
+                expected = {start, end, *pd.date_range(start, end, freq="ME").date.tolist()}
+                if start <= as_of <= end:
+                    expected.add(as_of)
+                assert kpis.month_grid(start, end, as_of) == sorted(expected), (start, end, as_of)
+    assert kpis.month_grid(date(2021, 3, 1), date(2021, 2, 1), date(2021, 3, 1)) == [date(2021, 2, 1), date(2021, 3, 1)]
