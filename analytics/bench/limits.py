@@ -181,9 +181,10 @@ def project_kpis(con: duckdb.DuckDBPyConnection, project: str, dates: list[date]
     return con.execute(sql, {"dates": dates, "project": project}).df()
 
 
-def project_budget(con: duckdb.DuckDBPyConnection, project: str, as_of: date, dates: list[date]) -> pd.DataFrame:
-    """The budget answer at ``as_of`` with the burn series at ``dates`` (on or before it)."""
-    return con.execute(_BUDGET, {"project": project, "as_of": as_of, "dates": dates}).df()
+def project_budget(con: duckdb.DuckDBPyConnection, project: str, as_of: date, dates: list[date]) -> dict:
+    """The budget answer at ``as_of`` with the burn series at ``dates`` (on or before it), as numpy
+    columns: the product fetches its ~65 rows so too (.df() costs a few ms more)."""
+    return con.execute(_BUDGET, {"project": project, "as_of": as_of, "dates": dates}).fetchnumpy()
 
 
 def gap_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -115,7 +115,7 @@ def test_the_budget_limit_gives_the_whole_answer(small, project, day):
     view = budget.project_budget(small, project, day)
     start, end = kpis.require_project(small, project)
     grid = [d for d in kpis.month_grid(start, end, day) if d <= day]
-    rows = limits.project_budget(small, project, day, grid)
+    rows = pd.DataFrame(limits.project_budget(small, project, day, grid))
     level = {name: part for name, part in rows.groupby("level")}
     empty = rows.iloc[0:0]
     _same(view.breakdown, level.get("cell", empty).sort_values(["partner", "category"]),
