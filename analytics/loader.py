@@ -96,6 +96,12 @@ def _refresh_supply(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
     supply_facts.after_write(con, tables)
 
 
+def _refresh_partners(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    from analytics import partner_facts  # the candidates the partner finder ranks (issue 8)
+
+    partner_facts.after_write(con, tables)
+
+
 def _refresh_warnings(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
     from analytics import warning_facts  # the rule warnings the Needs-attention list reads (issue 8)
 
@@ -110,7 +116,7 @@ def _refresh_kpi_history(con: duckdb.DuckDBPyConnection, tables: set[str]) -> No
 
 # In order: the KPI history is evaluated from the facts, so they are refreshed first.
 AFTER_WRITE: list[Callable[[duckdb.DuckDBPyConnection, set[str]], None]] = [
-    _refresh_facts, _refresh_supply, _refresh_warnings, _refresh_kpi_history]
+    _refresh_facts, _refresh_supply, _refresh_partners, _refresh_warnings, _refresh_kpi_history]
 
 
 @contextmanager

@@ -19,10 +19,13 @@ its best opportunity.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from analytics import partner_facts
 from analytics.errors import ClusterBoardError
 from analytics.gaps import gap_scores
 from analytics.market_filters import FIRMS, InvalidSelection, MarketFilters, query, selection, validated
@@ -86,7 +89,10 @@ def _require_sector(con: duckdb.DuckDBPyConnection, sector_id: str) -> None:
         raise InvalidSelection(f"unknown sector {sector_id!r}; known: {', '.join(known) or 'none'}")
 
 
-_FIND_SQL = """
+# The statement from the source tables: each company's best level and related strength grouped
+# from the competencies of the need's sectors. Run when partner_facts is stale, and by the
+# benchmark as the limit (the product's statement, bare).
+_LIVE_SQL = """
 WITH target AS (SELECT sector_id FROM sectors WHERE sector_id = $sector OR parent_id = $sector),
 siblings AS (  -- the other sub-sectors of the need's top sector: where related strength counts
     SELECT sector_id FROM sectors
@@ -109,22 +115,15 @@ related_n AS (
     WHERE c.level >= 2 AND c.sector_id IN (SELECT sector_id FROM siblings)
     GROUP BY c.company_id
 ),
-member AS (  -- the latest recorded contribution share of each country to the chosen BSO
-    SELECT country, arg_max(share, year) AS share, max(year) AS share_year
-    FROM contributions WHERE bso_id = $bso GROUP BY country
-),
+{member},
 points AS (
     SELECT cand.*, coalesce(r.n_related, 0) AS n_related, m.share AS contribution_share,
-           CASE cand.level WHEN 3 THEN $p_level_3 WHEN 2 THEN $p_level_2 ELSE $p_level_1 END AS pts_level,
-           CASE WHEN cand.prior_bso_supplier THEN $p_prior ELSE 0 END AS pts_prior,
-           least($p_related_each * coalesce(r.n_related, 0), $p_related_max) AS pts_related,
-           CASE WHEN $bso IS NOT NULL AND m.share > 0 THEN $p_member ELSE 0 END AS pts_member
+           {points}
     FROM cand LEFT JOIN related_n r USING (company_id) LEFT JOIN member m ON m.country = cand.country
 ),
 -- Ranked on numbers alone; the words (reasons, related sectors) are built for the few returned.
 ranked AS (
-    SELECT *, pts_level + pts_prior + pts_related + pts_member AS points,
-           round(100.0 * (pts_level + pts_prior + pts_related + pts_member) / $p_max, 1) AS match_score
+    SELECT *, {total} AS points, {score} AS match_score
     FROM points
     ORDER BY match_score DESC, level DESC, prior_bso_supplier DESC, employees DESC NULLS LAST, name, company_id
     LIMIT $limit
@@ -135,7 +134,59 @@ related AS (
     WHERE c.level >= 2 AND c.sector_id IN (SELECT sector_id FROM siblings)
     GROUP BY c.company_id
 )
-SELECT r.company_id, r.name, r.country, co.cluster, co.company_type, r.employees, r.prior_bso_supplier, r.level,
+{answer}
+ORDER BY r.match_score DESC, r.level DESC, r.prior_bso_supplier DESC, r.employees DESC NULLS LAST, r.name, r.company_id
+"""
+
+# The statement from partner_facts (analytics.partner_facts): the same numbers, kept per sector
+# and company, so a request reads the need's sector's rows and groups nothing. tiebreak stands for
+# employees DESC NULLS LAST, name, company_id; a row past the limit in its class_rank cannot be
+# among the first $limit (see analytics.partner_facts). ranked is materialized: read twice, inlined
+# it would be ranked twice. The related sectors' words read the facts' rows of the siblings (a
+# company's own level in each), which the facts hold sorted by sector: the scan skips the rest. The
+# siblings come as a list ($siblings, from need_of): a subquery over sectors here costs more to
+# plan (~7 ms at L) than the whole ranking takes to run.
+_KEPT_SQL = """
+WITH {member},
+points AS (
+    SELECT f.company_id, f.country, f.prior_bso_supplier, f.level, f.best_sector, f.n_related, f.tiebreak,
+           m.share AS contribution_share,
+           {points}
+    FROM partner_facts f LEFT JOIN member m ON m.country = f.country
+    WHERE f.sector_id = $sector AND f.level >= $min_level AND f.class_rank <= $limit
+      AND (CAST($countries AS VARCHAR[]) IS NULL OR list_contains(CAST($countries AS VARCHAR[]), f.country))
+),
+ranked AS MATERIALIZED (
+    SELECT *, {total} AS points, {score} AS match_score
+    FROM points
+    ORDER BY match_score DESC, level DESC, prior_bso_supplier DESC, tiebreak
+    LIMIT $limit
+),
+related AS (
+    SELECT f.company_id, string_agg(s.name, ', ' ORDER BY f.own_level DESC, s.name) AS related
+    FROM partner_facts f JOIN (SELECT company_id FROM ranked WHERE n_related > 0) USING (company_id)
+    JOIN sectors s ON s.sector_id = f.sector_id
+    WHERE f.own_level >= 2 AND list_contains(CAST($siblings AS VARCHAR[]), f.sector_id)
+    GROUP BY f.company_id
+)
+{answer}
+ORDER BY r.match_score DESC, r.level DESC, r.prior_bso_supplier DESC, r.tiebreak
+"""
+
+_MEMBER = """member AS (  -- the latest recorded contribution share of each country to the chosen BSO
+    SELECT country, arg_max(share, year) AS share, max(year) AS share_year
+    FROM contributions WHERE bso_id = $bso GROUP BY country
+)"""
+
+_POINTS = """CASE level WHEN 3 THEN $p_level_3 WHEN 2 THEN $p_level_2 ELSE $p_level_1 END AS pts_level,
+           CASE WHEN prior_bso_supplier THEN $p_prior ELSE 0 END AS pts_prior,
+           least($p_related_each * {n_related}, $p_related_max) AS pts_related,
+           CASE WHEN $bso IS NOT NULL AND m.share > 0 THEN $p_member ELSE 0 END AS pts_member"""
+
+_TOTAL = "pts_level + pts_prior + pts_related + pts_member"
+
+# The returned rows in words, from `ranked r` and `related rel`.
+_ANSWER = """SELECT r.company_id, co.name, r.country, co.cluster, co.company_type, co.employees, r.prior_bso_supplier, r.level,
        bs.name AS best_sector, r.points, r.match_score,
        concat_ws(' · ',
            printf('%s in %s (+%d)',
@@ -148,23 +199,59 @@ SELECT r.company_id, r.name, r.country, co.cluster, co.company_type, r.employees
        ) AS reasons,
        r.pts_level, r.pts_prior, r.pts_related, r.pts_member, rel.related, r.contribution_share, co.is_sample
 FROM ranked r JOIN companies co USING (company_id) JOIN sectors bs ON bs.sector_id = r.best_sector
-LEFT JOIN related rel USING (company_id)
-ORDER BY r.match_score DESC, r.level DESC, r.prior_bso_supplier DESC, r.employees DESC NULLS LAST, r.name, r.company_id
+LEFT JOIN related rel USING (company_id)"""
+
+
+def _sql(template: str, n_related: str) -> str:
+    return template.format(member=_MEMBER, points=_POINTS.format(n_related=n_related), total=_TOTAL,
+                           score=f"round(100.0 * ({_TOTAL}) / $p_max, 1)", answer=_ANSWER)
+
+
+LIVE_SQL = _sql(_LIVE_SQL, "coalesce(r.n_related, 0)")
+KEPT_SQL = _sql(_KEPT_SQL, "f.n_related")
+
+
+class Need(NamedTuple):
+    """What the finder needs to know of the sector asked for before choosing its statement."""
+
+    known: bool  # the sector exists
+    siblings: list[str]  # the other sectors of its top sector outside the need, where related strength counts
+    kept: bool  # partner_facts is fresh
+
+
+# target and siblings as in _LIVE_SQL; one round trip with the freshness of partner_facts
+_NEED_SQL = """
+SELECT count(*) FILTER (WHERE sector_id = $sector) > 0,
+       coalesce(list(sector_id ORDER BY sector_id) FILTER (
+           WHERE coalesce(parent_id, sector_id) = (SELECT coalesce(parent_id, sector_id) FROM sectors WHERE sector_id = $sector)
+             AND sector_id <> $sector AND parent_id IS DISTINCT FROM $sector), []),
+       ({fresh})
+FROM sectors
 """
 
 
-def statement(q: PartnerQuery, points: MatchPoints | None = None) -> tuple[str, dict]:
+def need_of(con: duckdb.DuckDBPyConnection, sector_id: str) -> Need:
+    row = con.execute(_NEED_SQL.format(fresh=partner_facts.fresh_sql()), {"sector": sector_id}).fetchone()
+    return Need(*row)
+
+
+def statement(q: PartnerQuery, points: MatchPoints | None = None, *,
+              siblings: list[str] | None = None) -> tuple[str, dict]:
     """The one SQL statement behind find_partners and its parameters, for callers that time or
-    explain it (the benchmark); run it with analytics.market_filters.query."""
+    explain it (the benchmark); run it with analytics.market_filters.query.
+
+    With ``siblings`` (need_of(...).siblings) the statement reads partner_facts, which must be
+    fresh (need_of(...).kept); without, it reads the source tables.
+    """
     p = points or MatchPoints()
     params = {
         "sector": q.sector_id, "min_level": q.min_level, "bso": q.bso_id, "limit": q.limit,
-        "countries": None if q.countries is None else list(q.countries),
+        "countries": None if q.countries is None else list(q.countries), "siblings": siblings,
         "p_level_3": p.level_3, "p_level_2": p.level_2, "p_level_1": p.level_1, "p_prior": p.prior_supplier,
         "p_related_each": p.related_each, "p_related_max": p.related_max, "p_member": p.bso_member,
         "p_max": max(p.maximum(q.bso_id is not None), 1),
     }
-    return _FIND_SQL, params
+    return (LIVE_SQL if siblings is None else KEPT_SQL), params
 
 
 def find_partners(
@@ -183,10 +270,12 @@ def find_partners(
     meets gives an empty frame with the same columns.
     """
     q = _query(sector_id=sector_id, min_level=min_level, countries=countries, bso_id=bso_id or None, limit=limit)
-    _require_sector(con, q.sector_id)
+    need = need_of(con, q.sector_id)
+    if not need.known:
+        _require_sector(con, q.sector_id)  # raises, naming the known sectors
     if q.bso_id:
         selection(con, bsos=[q.bso_id])
-    return query(con, *statement(q, points))
+    return query(con, *statement(q, points, siblings=need.siblings if need.kept else None))
 
 
 _CROSS_SQL = """

@@ -19,7 +19,7 @@ from datetime import date
 
 import duckdb
 
-from analytics import facts, kpi_history, store, supply_facts, warning_facts
+from analytics import facts, kpi_history, partner_facts, store, supply_facts, warning_facts
 
 
 @dataclass(frozen=True)
@@ -409,6 +409,7 @@ def generate(con: duckdb.DuckDBPyConnection, scale: str | Scale, *, seed: int = 
                     "WHERE p.project_id = k.project_id AND k.code = 'BUD'")
         facts.rebuild(con)
         supply_facts.rebuild(con)
+        partner_facts.rebuild(con)
         warning_facts.rebuild(con)
         kpi_history.rebuild(con)  # evaluated from the facts: after them
         con.execute("COMMIT")

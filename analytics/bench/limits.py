@@ -3,9 +3,9 @@
 What an SQL expert would write for that one answer, with no layers: constants where the answer
 allows (one date, one project), COUNT DISTINCT over the records, no pre-aggregated tables. The
 ratio ClusterBoard / limit is the overhead of our layers (Python, the measure registry, general
-SQL). The partner finder is a single statement over the source tables in the product already, so
-its limit is that statement run bare; the gap scores' limit is the product's statement reading the
-competencies instead of the pre-aggregated supply. Agreement with the product at scale S is a test.
+SQL). The partner finder's and the gap scores' limits are the product's statements reading the
+source tables instead of the pre-computed candidates (partner_facts) and supply (supply_facts).
+Agreement with the product at scale S is a test.
 """
 from __future__ import annotations
 
@@ -196,5 +196,5 @@ def gap_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def find_partners(con: duckdb.DuckDBPyConnection, sector_id: str, min_level: int = 2) -> pd.DataFrame:
-    """The product's statement, run bare (it reads the source tables)."""
+    """The product's statement run bare over the source tables, not the pre-computed candidates."""
     return query(con, *partners.statement(partners.PartnerQuery(sector_id=sector_id, min_level=min_level)))
