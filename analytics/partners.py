@@ -143,7 +143,8 @@ ORDER BY r.match_score DESC, r.level DESC, r.prior_bso_supplier DESC, r.employee
 # employees DESC NULLS LAST, name, company_id; a row past the limit in its class_rank cannot be
 # among the first $limit (see analytics.partner_facts). ranked is materialized: read twice, inlined
 # it would be ranked twice. The related sectors' words read the facts' rows of the siblings (a
-# company's own level in each), which the facts hold sorted by sector: the scan skips the rest. The
+# company's own level in each) for the returned companies, found by tiebreak: one number per
+# company, so the join's filter reaches the scan (~200 rows read at L; by company_id ~30,000). The
 # siblings come as a list ($siblings, from need_of): a subquery over sectors here costs more to
 # plan (~7 ms at L) than the whole ranking takes to run.
 _KEPT_SQL = """
@@ -163,11 +164,11 @@ ranked AS MATERIALIZED (
     LIMIT $limit
 ),
 related AS (
-    SELECT f.company_id, string_agg(s.name, ', ' ORDER BY f.own_level DESC, s.name) AS related
-    FROM partner_facts f JOIN (SELECT company_id FROM ranked WHERE n_related > 0) USING (company_id)
+    SELECT f.tiebreak, string_agg(s.name, ', ' ORDER BY f.own_level DESC, s.name) AS related
+    FROM partner_facts f JOIN (SELECT tiebreak FROM ranked WHERE n_related > 0) USING (tiebreak)
     JOIN sectors s ON s.sector_id = f.sector_id
     WHERE f.own_level >= 2 AND list_contains(CAST($siblings AS VARCHAR[]), f.sector_id)
-    GROUP BY f.company_id
+    GROUP BY f.tiebreak
 )
 {answer}
 ORDER BY r.match_score DESC, r.level DESC, r.prior_bso_supplier DESC, r.tiebreak
@@ -199,16 +200,17 @@ _ANSWER = """SELECT r.company_id, co.name, r.country, co.cluster, co.company_typ
        ) AS reasons,
        r.pts_level, r.pts_prior, r.pts_related, r.pts_member, rel.related, r.contribution_share, co.is_sample
 FROM ranked r JOIN companies co USING (company_id) JOIN sectors bs ON bs.sector_id = r.best_sector
-LEFT JOIN related rel USING (company_id)"""
+LEFT JOIN related rel ON {related_key}"""
 
 
-def _sql(template: str, n_related: str) -> str:
+def _sql(template: str, n_related: str, related_key: str) -> str:
     return template.format(member=_MEMBER, points=_POINTS.format(n_related=n_related), total=_TOTAL,
-                           score=f"round(100.0 * ({_TOTAL}) / $p_max, 1)", answer=_ANSWER)
+                           score=f"round(100.0 * ({_TOTAL}) / $p_max, 1)",
+                           answer=_ANSWER.format(related_key=related_key))
 
 
-LIVE_SQL = _sql(_LIVE_SQL, "coalesce(r.n_related, 0)")
-KEPT_SQL = _sql(_KEPT_SQL, "f.n_related")
+LIVE_SQL = _sql(_LIVE_SQL, "coalesce(r.n_related, 0)", "rel.company_id = r.company_id")
+KEPT_SQL = _sql(_KEPT_SQL, "f.n_related", "rel.tiebreak = r.tiebreak")
 
 
 class Need(NamedTuple):
