@@ -41,6 +41,19 @@ def _timed(fn, repeats: int, *, fresh_cursor: duckdb.DuckDBPyConnection | None =
             "cpu_ms": 1000 * statistics.median(c for _, c in runs)}
 
 
+# The issue's yardstick for this machine: "a plain count-distinct over 1M rows already takes
+# about 40 ms here". The same virtual machine has run it in 40 to 75 ms on different hours (the
+# host's load), and every figure of a run moves with it: recorded before and after, so runs on
+# different days can be compared.
+YARDSTICK_SQL = "SELECT count(DISTINCT i) FROM range(1000000) t(i)"
+
+
+def yardstick_ms(repeats: int = 9) -> float:
+    """Median ms of YARDSTICK_SQL on an in-memory database."""
+    with duckdb.connect() as con:
+        return _timed(lambda: con.execute(YARDSTICK_SQL).fetchall(), repeats)["ms"]
+
+
 def build(scale: str, work: Path) -> tuple[Path, float]:
     """A fresh database of the scale (deterministic: the same seed gives the same data)."""
     path = work / f"bench-{scale}.duckdb"
@@ -65,6 +78,7 @@ def run(scale: str, *, out: Path | None = None, repeats: int = 7, pandas_repeats
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                 "duckdb": duckdb.__version__, "load_before": os.getloadavg()},
                     "targets": TARGETS}
+    result["machine"]["yardstick_ms_before"] = yardstick_ms()
     log(f"generating scale {scale} …")
     db_path, seconds = build(scale, work)
     result["generate_s"] = seconds
@@ -105,6 +119,7 @@ def run(scale: str, *, out: Path | None = None, repeats: int = 7, pandas_repeats
                 p = calls.bench_project(c, day)
             result["renders"][s] = browser.render_pages(path, p, day)
     result["machine"]["load_after"] = os.getloadavg()
+    result["machine"]["yardstick_ms_after"] = yardstick_ms()
     result["targets_met"] = verdicts(result)
     out = out or work / f"bench-{scale}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

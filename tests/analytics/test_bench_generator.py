@@ -135,3 +135,12 @@ def test_the_budget_limit_gives_the_whole_answer(small, project, day):
 
 def test_generated_facts_are_current(small):
     assert facts.fresh(small)
+
+
+def test_the_yardstick_counts_a_million_distinct_integers():
+    import duckdb
+
+    from analytics.bench import runner
+
+    assert duckdb.connect().execute(runner.YARDSTICK_SQL).fetchall() == [(1_000_000,)]
+    assert runner.yardstick_ms(repeats=1) > 0
