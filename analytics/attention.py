@@ -23,14 +23,10 @@ history (since when it is off track) is kept per month-end (analytics.kpi_histor
 """
 from __future__ import annotations
 
-import re
-import warnings
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 from urllib.parse import quote_plus, urlencode
 
 import duckdb
@@ -38,12 +34,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics import deliverables, kpi_history, labels, stays, warning_facts
+from analytics import deliverables, kpi_history, labels, side_by_side, stays, warning_facts
+from analytics.arrow_reads import read
 from analytics.kpis import evaluation
 from analytics.selection import checked_projects
 from analytics.settings import StatusThresholds
 
-T = TypeVar("T")
 STALE_DAYS = 60
 # The Portfolio lists this many findings; beyond it a list is read as counts (shown above it),
 # and every finding downloads as CSV.
@@ -68,20 +64,6 @@ def _number(column: str) -> str:
     """SQL formatting a value as a person reads it: whole numbers without decimals."""
     return (f"CASE WHEN {column} = round({column}) THEN format('{{:,.0f}}', {column}) "
             f"ELSE format('{{:,.1f}}', {column}) END")
-
-
-# con.sql(...).to_arrow_*() plans a statement twice (the relation, then its result): ~15 ms of CPU
-# more for the KPI evaluation at 10,000 KPIs, ~17 for the deliverable and label findings. execute()
-# plans once; its Arrow output copies the rows once more, nothing for the few thousand rows of the
-# summary, and about what the second plan saves for the whole list's 200,000 (CPU 335 ms via
-# con.sql, 351 via execute at L). The warning below is about that copy.
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result makes an extra copy", category=UserWarning)
-
-
-def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pa.Table:
-    """A statement's rows as Arrow: no Python object per row (.df() builds one per string: 0.4 s
-    for 200,000 findings)."""
-    return con.execute(sql, params).to_arrow_table()
 
 
 # The KPI columns the findings need, evaluated once at the as-of date.
@@ -128,9 +110,9 @@ def _kpi_relations(con: duckdb.DuckDBPyConnection, project_ids: list[str] | None
     1,000 projects to check rows against costs more than the evaluation of the KPIs it removes).
     """
     sql, params = evaluation(con, [as_of], project_ids=project_ids, thresholds=thresholds, columns=_NOW_COLUMNS)
-    now = _arrow(con, sql, params)
+    now = read(con, sql, params)
     if kpi_history.fresh(con, thresholds):
-        since = _arrow(con, kpi_history.KEPT_SINCE, {"since_cut": kpi_history.last_month_end_before(as_of)})
+        since = read(con, kpi_history.KEPT_SINCE, {"since_cut": kpi_history.last_month_end_before(as_of)})
     else:
         since = kpi_history.off_since(con, now.to_pandas(), as_of, thresholds)
     con.register("kpi_now", now)
@@ -211,12 +193,6 @@ def _statement(template: str, exchanges: str) -> str:
     return template.replace("{exchanges}", exchanges)  # not format(): the SQL has braces of its own
 
 
-def _used(sql: str, params: dict) -> dict:
-    """The parameters a statement names: the kept warnings need no rule parameters, and DuckDB
-    refuses parameters a statement does not use."""
-    return {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
-
-
 def _params(con: duckdb.DuckDBPyConnection, ids: list[str], as_of: date, stale_days: int) -> dict:
     """_ALL_ITEMS' parameters for the checked selection ``ids``."""
     # urlencode's output, built from one quoted value per project: urlencode itself costs ~25 µs
@@ -247,7 +223,7 @@ def needs_attention(
     ids = checked_projects(con, project_ids)
     with _kpi_relations(con, _kpi_filter(con, project_ids, ids), as_of, thresholds):
         sql = _statement(_ALL_ITEMS, warning_facts.attention_sql(con))
-        items = _arrow(con, sql, _used(sql, _params(con, ids, as_of, stale_days)))
+        items = read(con, sql, _params(con, ids, as_of, stale_days))
     if items.num_rows == 0:
         return _nothing()
     items = items.combine_chunks()  # one chunk: sorting and taking over many cost twice as much
@@ -296,48 +272,26 @@ def summary(
 
     def kpi_findings(cur: duckdb.DuckDBPyConnection) -> pa.Table:
         with _kpi_relations(cur, kpi_filter, as_of, thresholds):
-            return _read(cur, _all_items([KPI_PART]), params)
+            return read(cur, _all_items([KPI_PART]), params)
 
     def exchange_counts(cur: duckdb.DuckDBPyConnection) -> tuple[str, pd.DataFrame]:
         exchanges = warning_facts.attention_sql(cur)
         # by Arrow: text columns typed even when empty
-        return exchanges, _read(cur, _statement(_EXCHANGES_COUNT, exchanges), params).to_pandas()
+        return exchanges, read(cur, _statement(_EXCHANGES_COUNT, exchanges), params).to_pandas()
 
-    kpi_part, other_parts, (exchanges, counted) = _side_by_side(
-        con, kpi_findings, lambda cur: _read(cur, _all_items(_SCHEDULE_PARTS), params), exchange_counts)
+    kpi_part, other_parts, (exchanges, counted) = side_by_side.run(
+        con, kpi_findings, lambda cur: read(cur, _all_items(_SCHEDULE_PARTS), params), exchange_counts)
     others = pa.concat_tables([kpi_part, other_parts.cast(kpi_part.schema)]).combine_chunks()
     found = _in_order(pd.concat([_count(others), counted.astype({"findings": "int64"})], ignore_index=True))
     if found.empty:  # the empty list's counts, with its column types
         return Summary(counts(_nothing()).astype({"findings": "int64"}), _nothing())
     head = others
     if rows > 0 and len(counted) and _ahead_of(others, counted) < rows:
-        head = pa.concat_tables([others, _read(con, _statement(_EXCHANGES_HEAD, exchanges), params).cast(others.schema)])
+        head = pa.concat_tables([others, read(con, _statement(_EXCHANGES_HEAD, exchanges), params).cast(others.schema)])
     if rows <= 0 or head.num_rows == 0:
         return Summary(found, _nothing())
     order = pc.sort_indices(head, sort_keys=_ORDER)[:rows]
     return Summary(found, head.select(COLUMNS).take(order).to_pandas())
-
-
-def _read(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pa.Table:
-    return _arrow(con, sql, _used(sql, params))
-
-
-# Statements of one request run side by side, each on a cursor of its own. Planning a statement
-# takes DuckDB one core for as long as running it (~35 of ~80 ms for the deliverables and labels
-# findings at L); run one after the other, the second core idles through every plan.
-_SIDE_BY_SIDE = ThreadPoolExecutor(max_workers=3, thread_name_prefix="attention")
-
-
-def _side_by_side(con: duckdb.DuckDBPyConnection, *tasks: Callable[[duckdb.DuckDBPyConnection], T]) -> list[T]:
-    """Each task's result, the tasks run at once on cursors of ``con`` (reads only: a cursor does
-    not see what ``con`` has not committed)."""
-    cursors = [con.cursor() for _ in tasks]
-    try:
-        futures = [_SIDE_BY_SIDE.submit(task, cur) for task, cur in zip(tasks, cursors)]
-        return [future.result() for future in futures]
-    finally:
-        for cur in cursors:
-            cur.close()
 
 
 def _count(items: pa.Table) -> pd.DataFrame:
