@@ -50,6 +50,19 @@ _ORDER = {
 }
 
 
+def _held(f) -> tuple[str, str]:
+    """The competencies counted: level 1 or more in the sectors shown, of the selected companies.
+    Without a filter every company is selected, so the companies table is not read at all
+    (joining it carried 800,000 rows through a hash join at L for nothing): every competency names
+    a company, as the loader refuses dangling references."""
+    filtered = f.clusters is not None or f.countries is not None
+    firms = f"firms AS ({FIRMS})," if filtered else ""
+    held = f"""SELECT c.company_id, c.sector_id, c.level FROM competencies c
+               {"JOIN firms USING (company_id)" if filtered else ""}
+               WHERE c.level >= 1 AND c.sector_id IN (SELECT sector_id FROM cols)"""
+    return firms, held
+
+
 def matrix(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -65,27 +78,35 @@ def matrix(
     p = validated(MatrixPage, top_sector=top_sector or None, sort=sort, page=page, page_size=page_size)
     f = selection(con, clusters=clusters, countries=countries)
     _require_top(con, p.top_sector)
+    firms, held = _held(f)
+    # The strengths are summed per company_id alone and the names joined after: grouping by the
+    # name columns too hashed long strings for 100,000 companies. The page is a top-n (LIMIT over
+    # the sort keys), not a row_number over every company, so only the page is sorted; the keys
+    # end in company_id, so the order is total and the numbering the same as numbering them all.
+    # Strongest first (the default) joins the names only for the companies at least as strong as
+    # the last of the page: the others cannot be on it, and names break ties only. The strengths
+    # are materialized because that floor reads them a second time.
+    floor = ("WHERE s.strength >= coalesce((SELECT strength FROM strength ORDER BY strength DESC "
+             "LIMIT 1 OFFSET $offset + $limit - 1), 0)") if p.sort == "strength" else ""
+    # The page's levels: a filter's few competencies from held; without one, the page's rows read
+    # from the table are cheaper than held again (a second pass over 700,000 sector ids).
+    levels = "held" if firms else "(SELECT * FROM competencies WHERE level >= 1)"
     sql = f"""
-    WITH firms AS ({FIRMS}),
+    WITH {firms}
     cols AS ({_sectors_sql()}),
-    held AS (
-        SELECT c.company_id, c.sector_id, c.level FROM competencies c
-        JOIN firms USING (company_id) JOIN cols USING (sector_id) WHERE c.level >= 1
-    ),
+    held AS ({held}),
+    strength AS MATERIALIZED (SELECT company_id, sum(level) AS strength FROM held GROUP BY company_id),
     ranked AS (
-        SELECT co.company_id, co.name, co.country, co.cluster, co.prior_bso_supplier, sum(h.level) AS strength
-        FROM held h JOIN companies co USING (company_id)
-        GROUP BY ALL
+        SELECT co.company_id, co.name, co.country, co.cluster, co.prior_bso_supplier, s.strength
+        FROM strength s JOIN companies co USING (company_id) {floor}
     ),
-    paged AS (
-        SELECT *, row_number() OVER (ORDER BY {_ORDER[p.sort]}) AS row_no FROM ranked
-        ORDER BY row_no LIMIT $limit OFFSET $offset
-    )
+    top_n AS (SELECT * FROM ranked ORDER BY {_ORDER[p.sort]} LIMIT $limit OFFSET $offset),
+    paged AS (SELECT *, CAST($offset AS BIGINT) + row_number() OVER (ORDER BY {_ORDER[p.sort]}) AS row_no FROM top_n)
     SELECT paged.row_no, paged.company_id, paged.name, paged.country, paged.cluster, paged.prior_bso_supplier,
            paged.strength, cols.sector_id, cols.name AS sector, cols.top_id AS top_sector_id, cols.col,
            coalesce(h.level, 0) AS level
     FROM paged CROSS JOIN cols
-    LEFT JOIN held h ON h.company_id = paged.company_id AND h.sector_id = cols.sector_id
+    LEFT JOIN {levels} h ON h.company_id = paged.company_id AND h.sector_id = cols.sector_id
     ORDER BY paged.row_no, cols.col
     """
     params = f.params() | {"top": p.top_sector, "limit": p.page_size, "offset": (p.page - 1) * p.page_size}
@@ -97,9 +118,9 @@ def company_count(con: duckdb.DuckDBPyConnection, *, clusters=None, countries=No
     f = selection(con, clusters=clusters, countries=countries)
     top = top_sector or None
     _require_top(con, top)
-    sql = f"""WITH firms AS ({FIRMS}), cols AS ({_sectors_sql()})
-              SELECT count(DISTINCT c.company_id) FROM competencies c JOIN firms USING (company_id)
-              JOIN cols USING (sector_id) WHERE c.level >= 1"""
+    firms, held = _held(f)
+    sql = f"""WITH {firms} cols AS ({_sectors_sql()}), held AS ({held})
+              SELECT count(DISTINCT company_id) FROM held"""
     return int(query(con, sql, f.params() | {"top": top}).iloc[0, 0])
 
 
@@ -118,23 +139,38 @@ def level_distribution(
     (coverage below 2) and, where coverage is 0 or 1, who the supplier is."""
     f = selection(con, clusters=clusters, countries=countries)
     _require_top(con, top_sector or None)
+    firms, _ = _held(f)
+    # Counted per sector first and the sectors shown picked after: comparing 700,000 sector ids
+    # with the shown ones cost more than the count. Names are read only for the sectors whose
+    # coverage is 1, to name the sole supplier (they were carried for every competency). A
+    # filter's competencies are kept once for both reads (the sole suppliers are then many).
+    chosen = ("chosen AS MATERIALIZED (SELECT c.company_id, c.sector_id, c.level FROM competencies c "
+              "JOIN firms USING (company_id) WHERE c.level >= 1),") if firms else ""
+    source = "chosen" if firms else "competencies"
     sql = f"""
-    WITH firms AS ({FIRMS}),
+    WITH {firms} {chosen}
     cols AS ({_sectors_sql()}),
-    held AS (
-        SELECT c.sector_id, c.level, co.name, co.country FROM competencies c
-        JOIN firms USING (company_id) JOIN companies co USING (company_id) WHERE c.level >= 1
+    counts AS (
+        SELECT c.sector_id,
+               count(*) FILTER (WHERE c.level = 1) AS level_1,
+               count(*) FILTER (WHERE c.level = 2) AS level_2,
+               count(*) FILTER (WHERE c.level = 3) AS level_3,
+               count(*) FILTER (WHERE c.level >= 2) AS coverage
+        FROM {source} c WHERE c.level >= 1 GROUP BY c.sector_id
+    ),
+    shown AS (SELECT * FROM cols LEFT JOIN counts n USING (sector_id)),
+    sole AS (
+        SELECT c.sector_id, any_value(co.name || ' (' || co.country || ')') AS sole_supplier
+        FROM {source} c JOIN companies co USING (company_id)
+        WHERE c.level >= 2 AND c.sector_id IN (SELECT sector_id FROM shown WHERE coverage = 1)
+        GROUP BY c.sector_id
     )
-    SELECT cols.sector_id, cols.name AS sector, cols.top_id AS top_sector_id, cols.col,
-           count(h.level) FILTER (WHERE h.level = 1) AS level_1,
-           count(h.level) FILTER (WHERE h.level = 2) AS level_2,
-           count(h.level) FILTER (WHERE h.level = 3) AS level_3,
-           count(h.level) FILTER (WHERE h.level >= 2) AS coverage,
-           count(h.level) FILTER (WHERE h.level >= 2) < 2 AS single_supplier_risk,
-           CASE WHEN count(h.level) FILTER (WHERE h.level >= 2) = 1
-                THEN any_value(h.name || ' (' || h.country || ')') FILTER (WHERE h.level >= 2) END AS sole_supplier
-    FROM cols LEFT JOIN held h USING (sector_id)
-    GROUP BY ALL ORDER BY cols.col
+    SELECT shown.sector_id, shown.name AS sector, shown.top_id AS top_sector_id, shown.col,
+           coalesce(shown.level_1, 0) AS level_1, coalesce(shown.level_2, 0) AS level_2,
+           coalesce(shown.level_3, 0) AS level_3, coalesce(shown.coverage, 0) AS coverage,
+           coalesce(shown.coverage, 0) < 2 AS single_supplier_risk, sole.sole_supplier
+    FROM shown LEFT JOIN sole USING (sector_id)
+    ORDER BY shown.col
     """
     return query(con, sql, f.params() | {"top": top_sector or None})
 

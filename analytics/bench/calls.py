@@ -8,7 +8,7 @@ from datetime import date
 
 import duckdb
 
-from analytics import attention, budget, gaps, kpis, partners, portfolio, projects, sample
+from analytics import attention, budget, competencies, gaps, kpis, partners, portfolio, projects, sample
 from analytics.bench import limits, pandas_market, pandas_reference
 
 
@@ -30,6 +30,9 @@ class Answer:
 
 
 PARTNER_SECTOR = "ELEC"
+# The competency matrix narrowed to one top sector: the generator's first (enriitc_rank 1), the
+# first of the page's sector picker at every scale.
+MATRIX_TOP = "ELEC"
 
 
 def bench_project(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
@@ -56,6 +59,16 @@ def page_calls(project: str, day: date) -> list[Call]:
         Call("budget", "budget.project_budget", lambda c: budget.project_budget(c, project, day)),
         Call("gaps", "gaps.gap_scores", lambda c: gaps.gap_scores(c)),
         Call("gaps", "partners.find_partners", lambda c: partners.find_partners(c, sector_id=PARTNER_SECTOR, min_level=2)),
+        # pages/competencies.py as it opens: no filter, strongest first, page 1 of 40 companies
+        Call("competencies", "competencies.company_count", lambda c: competencies.company_count(c)),
+        Call("competencies", "competencies.matrix", lambda c: competencies.matrix(c, sort="strength", page=1, page_size=40)),
+        Call("competencies", "competencies.level_distribution", lambda c: competencies.level_distribution(c)),
+        Call("competencies", "competencies.company_count(top sector)",
+             lambda c: competencies.company_count(c, top_sector=MATRIX_TOP)),
+        Call("competencies", "competencies.matrix(top sector)",
+             lambda c: competencies.matrix(c, top_sector=MATRIX_TOP, sort="strength", page=1, page_size=40)),
+        Call("competencies", "competencies.level_distribution(top sector)",
+             lambda c: competencies.level_distribution(c, top_sector=MATRIX_TOP)),
     ]
 
 
