@@ -110,7 +110,61 @@ def matrix(
     ORDER BY paged.row_no, cols.col
     """
     params = f.params() | {"top": p.top_sector, "limit": p.page_size, "offset": (p.page - 1) * p.page_size}
+    if p.sort != "strength":
+        first = _page_by_name(con, firms, p.sort, params)
+        if first is not None:
+            return first
     return query(con, sql, params)
+
+
+def _window(wanted: int) -> int:
+    return 2 * wanted + 100
+
+
+def _page_by_name(con: duckdb.DuckDBPyConnection, firms: str, sort: str, params: dict) -> pd.DataFrame | None:
+    """A page sorted by name or country from the first companies of the selection by that order,
+    or None when they are too few to fill it (then the whole selection is ranked).
+
+    Why: the order needs no strength, so summing 700,000 levels and joining 100,000 names only
+    to keep a page was most of the work. The companies with a competency among the first W of
+    the selection are the first of all companies with one (every one before them is among the
+    W), so once they fill the page, or the W are the whole selection, the page is the same.
+    Nearly every company has a competency, so twice the rows wanted is enough unless a filter
+    picks companies without one."""
+    window = _window(params["offset"] + params["limit"])
+    chosen = "WHERE co.company_id IN (SELECT company_id FROM firms)" if firms else ""
+    sql = f"""
+    WITH {firms}
+    cols AS ({_sectors_sql()}),
+    cand AS MATERIALIZED (
+        SELECT co.company_id, co.name, co.country, co.cluster, co.prior_bso_supplier FROM companies co {chosen}
+        ORDER BY {_ORDER[sort]} LIMIT $window
+    ),
+    held AS MATERIALIZED (
+        SELECT c.company_id, c.sector_id, c.level FROM competencies c JOIN cand USING (company_id)
+        WHERE c.level >= 1 AND c.sector_id IN (SELECT sector_id FROM cols)
+    ),
+    ranked AS (
+        SELECT cand.*, s.strength
+        FROM cand JOIN (SELECT company_id, sum(level) AS strength FROM held GROUP BY company_id) s USING (company_id)
+    ),
+    top_n AS (SELECT * FROM ranked ORDER BY {_ORDER[sort]} LIMIT $limit OFFSET $offset),
+    paged AS (SELECT *, CAST($offset AS BIGINT) + row_number() OVER (ORDER BY {_ORDER[sort]}) AS row_no FROM top_n),
+    enough AS (
+        SELECT (SELECT count(*) FROM cand) < $window OR (SELECT count(*) FROM ranked) >= $offset + $limit AS complete
+    )
+    SELECT paged.row_no, paged.company_id, paged.name, paged.country, paged.cluster, paged.prior_bso_supplier,
+           paged.strength, cols.sector_id, cols.name AS sector, cols.top_id AS top_sector_id, cols.col,
+           coalesce(h.level, 0) AS level, enough.complete
+    FROM paged CROSS JOIN cols CROSS JOIN enough
+    LEFT JOIN held h ON h.company_id = paged.company_id AND h.sector_id = cols.sector_id
+    ORDER BY paged.row_no, cols.col
+    """
+    cells = query(con, sql, params | {"window": window})
+    # an empty page cannot tell whether it is past the end or the window was short: rank them all
+    if cells.empty or not cells["complete"].all():
+        return None
+    return cells.drop(columns="complete")
 
 
 def company_count(con: duckdb.DuckDBPyConnection, *, clusters=None, countries=None, top_sector: str | None = None) -> int:

@@ -138,3 +138,16 @@ def test_ties_of_strength_keep_name_then_id_order_across_pages(small):
     firsts = cells.drop_duplicates("row_no")
     assert firsts["row_no"].tolist() == list(range(51, 76))
     assert_same(cells, reference_matrix(small, page=3, page_size=25))
+
+
+@pytest.mark.parametrize("window", [lambda wanted: wanted, lambda wanted: max(1, wanted // 2), lambda wanted: 1])
+def test_a_short_window_of_first_names_falls_back_to_ranking_all(seeded, monkeypatch, window):
+    """Sorted by name or country, the page comes from the first companies by that order; when
+    companies without a competency leave it short, the whole selection is ranked instead."""
+    monkeypatch.setattr(competencies, "_window", window)
+    tops = competencies.top_sectors(seeded)["sector_id"].tolist()
+    for sel in ({}, {"top_sector": tops[-1]}):
+        total = competencies.company_count(seeded, **sel)
+        for sort, page in itertools.product(("name", "country"), (1, 2, -(-total // 3), -(-total // 3) + 1)):
+            kw = sel | {"sort": sort, "page": page, "page_size": 3}
+            assert_same(competencies.matrix(seeded, **kw), reference_matrix(seeded, **kw))
