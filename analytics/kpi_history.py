@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from analytics import facts
+from analytics.kept import row_counts_sql
 from analytics.kpis import evaluation
 from analytics.measures import MEASURES
 from analytics.settings import StatusThresholds
@@ -116,8 +117,7 @@ def off_since(con: duckdb.DuckDBPyConnection, now: pd.DataFrame, as_of: date,
 
 
 def _live_counts_sql() -> str:
-    # table names are this module's and the facts' constants, never input
-    return " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}" for t in input_tables())
+    return row_counts_sql(input_tables())
 
 
 def fresh(con: duckdb.DuckDBPyConnection, thresholds: StatusThresholds | None = None) -> bool:

@@ -24,7 +24,7 @@ the row counts are not seen: write through the loader, or call ``rebuild`` after
 """
 from __future__ import annotations
 
-import duckdb
+from analytics.kept import Kept
 
 SOURCES = ("companies", "competencies", "sectors")
 
@@ -87,33 +87,6 @@ FROM row
 """
 
 
-def _counts_sql() -> str:
-    # table names are this module's constants, never input
-    return " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}" for t in SOURCES)
-
-
-def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every row; call inside the transaction that wrote the sources."""
-    con.execute("DELETE FROM partner_facts")
-    # sorted by sector so a request's scan skips the other sectors' row groups
-    con.execute(f"INSERT INTO partner_facts BY NAME SELECT * FROM ({ROWS_SQL}) ORDER BY sector_id")
-    con.execute("DELETE FROM partner_sources")
-    con.execute(f"INSERT INTO partner_sources {_counts_sql()}")
-
-
-def after_write(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """The loader's hook: rebuild when a source was written, or when one changed around the loader."""
-    if set(tables) & set(SOURCES) or not fresh(con):
-        rebuild(con)
-
-
-def fresh_sql() -> str:
-    """A query of one boolean: were the rows built from tables of today's row counts? (for callers
-    that ask it within their own statement)"""
-    return (f"SELECT count(*) = 0 FROM ({_counts_sql()}) live LEFT JOIN partner_sources kept USING (table_name) "
-            "WHERE kept.row_count IS DISTINCT FROM live.row_count")
-
-
-def fresh(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the rows were built from tables of today's row counts."""
-    return con.execute(fresh_sql()).fetchone()[0]
+# sorted by sector so a request's scan skips the other sectors' row groups
+_KEPT = Kept("partner_facts", lambda: ROWS_SQL, "sector_id", "partner_sources", SOURCES)
+rebuild, after_write, fresh, fresh_sql = _KEPT.rebuild, _KEPT.after_write, _KEPT.fresh, _KEPT.fresh_sql

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
+from analytics.kept import Kept
 from analytics.market_filters import sector_map
 
 SOURCES = ("companies", "competencies", "sectors")
@@ -43,31 +44,9 @@ def rows_sql() -> str:
         _ROWS_SQL.format(granularity=g, sector_map=sector_map(g == "top")) for g in ("sub", "top"))
 
 
-def _counts_sql() -> str:
-    # table names are this module's constants, never input
-    return " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}" for t in SOURCES)
-
-
-def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every fact; call inside the transaction that wrote the sources."""
-    con.execute("DELETE FROM supply_facts")
-    con.execute(f"INSERT INTO supply_facts SELECT * FROM ({rows_sql()}) ORDER BY granularity, sector_id, country")
-    con.execute("DELETE FROM supply_sources")
-    con.execute(f"INSERT INTO supply_sources {_counts_sql()}")
-
-
-def after_write(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """The loader's hook: rebuild when a source was written, or when one changed around the loader."""
-    if set(tables) & set(SOURCES) or not fresh(con):
-        rebuild(con)
-
-
-def fresh(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the facts were built from tables of today's row counts."""
-    stale = con.execute(
-        f"""SELECT count(*) FROM ({_counts_sql()}) live LEFT JOIN supply_sources kept USING (table_name)
-            WHERE kept.row_count IS DISTINCT FROM live.row_count""").fetchone()[0]
-    return stale == 0
+# sorted as the gap scores read them
+_KEPT = Kept("supply_facts", rows_sql, "granularity, sector_id, country", "supply_sources", SOURCES)
+rebuild, after_write, fresh = _KEPT.rebuild, _KEPT.after_write, _KEPT.fresh
 
 
 def relation(con: duckdb.DuckDBPyConnection) -> str:
