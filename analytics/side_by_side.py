@@ -11,7 +11,7 @@ not committed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TypeVar
 
 import duckdb
@@ -25,9 +25,11 @@ _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="side-by-side")
 def run(con: duckdb.DuckDBPyConnection, *tasks: Callable[[duckdb.DuckDBPyConnection], T]) -> list[T]:
     """Each task's result, in order; every task is given its own cursor of ``con``."""
     cursors = [con.cursor() for _ in tasks]
+    futures = []
     try:
         futures = [_POOL.submit(task, cur) for task, cur in zip(tasks, cursors)]
         return [future.result() for future in futures]
     finally:
+        wait(futures)  # when one task failed, the others finish before their cursors close
         for cur in cursors:
             cur.close()

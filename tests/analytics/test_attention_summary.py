@@ -81,3 +81,13 @@ def test_the_csv_download_holds_every_finding_without_links(seeded):
     assert "link" not in rows[0] and {"project_id", "severity", "area", "what", "since"} <= set(rows[0])
     assert [r["severity"] for r in rows[:2]] == ["high", "high"]
     assert not any(r["what"][:1] in "=+-@" for r in rows)
+
+
+def test_side_by_side_gives_each_result_in_order_and_the_first_error(seeded):
+    from analytics import side_by_side
+
+    assert side_by_side.run(seeded, lambda c: c.execute("SELECT 1").fetchall(),
+                            lambda c: c.execute("SELECT count(*) FROM projects").fetchall()) == [[(1,)], [(2,)]]
+    with pytest.raises(Exception, match="no_such_table"):
+        side_by_side.run(seeded, lambda c: c.execute("SELECT * FROM no_such_table").fetchall(),
+                         lambda c: c.execute("SELECT count(*) FROM range(3000000)").fetchall())
