@@ -14,9 +14,10 @@ which it has been off track without a break, checked at every month-end and on t
 for a stale KPI, its last record or check-in.
 
 Speed (issue 8: 1,000 projects, ~200,000 findings, most of them ClusterXchange rule warnings): the
-Portfolio reads summary(), the counts and the first ROWS_SHOWN rows (a top-n in DuckDB over only
-the areas that can give them); the whole list, needs_attention(), is built for the CSV, the reports
-and the CLI. The rule warnings are kept in a table rebuilt on every write (analytics.warning_facts)
+Portfolio reads summary(), the counts and the first ROWS_SHOWN rows (the few thousand findings
+other than rule warnings gathered once, the rule warnings counted and read only when the first
+rows can hold some, the statements side by side); the whole list, needs_attention(), is built for
+the CSV, the reports and the CLI. The rule warnings are kept in a table rebuilt on every write (analytics.warning_facts)
 and read by date and project; every area's findings come from one statement each for all the
 projects, are kept in Arrow (no Python object per finding) and sorted there; a KPI's off-track
 history (since when it is off track) is kept per month-end (analytics.kpi_history).
