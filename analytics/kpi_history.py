@@ -22,7 +22,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from analytics import facts
+from analytics import facts, kpi_steps
 from analytics.kept import row_counts_sql
 from analytics.kpis import evaluation
 from analytics.measures import MEASURES
@@ -118,6 +118,15 @@ def off_since(con: duckdb.DuckDBPyConnection, now: pd.DataFrame, as_of: date,
 
 def _live_counts_sql() -> str:
     return row_counts_sql(input_tables())
+
+
+def inputs_fresh_sql() -> str:
+    """A query of one boolean: were the kept runs and steps built from input tables of today's
+    row counts? (the steps' readers ask it within a query of their own; thresholds aside, which
+    the steps do not depend on)"""
+    return (f"SELECT count(*) = 0 FROM ({_live_counts_sql()}) live "
+            "LEFT JOIN (SELECT * FROM kpi_history_sources WHERE project_id IS NULL) kept USING (table_name) "
+            "WHERE kept.row_count IS DISTINCT FROM live.row_count")
 
 
 def fresh(con: duckdb.DuckDBPyConnection, thresholds: StatusThresholds | None = None) -> bool:
@@ -219,6 +228,7 @@ def _record_sources(con: duckdb.DuckDBPyConnection) -> None:
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Evaluate every KPI again; call inside the transaction that wrote the sources, after the facts."""
     con.execute("DELETE FROM kpi_off_track_runs")
+    kpi_steps.refresh(con, None)
     _evaluate_again(con, _kpis_of(con, None))
     _record_sources(con)
 
@@ -235,7 +245,9 @@ def after_write(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
         _record_sources(con)  # row counts moved without a content change (e.g. an emptied table)
         return
     _delete(con, whole, keys)
-    _evaluate_again(con, sorted(set(_kpis_of(con, whole)) | set(keys)) if whole else keys)
+    again = sorted(set(_kpis_of(con, whole)) | set(keys)) if whole else keys
+    kpi_steps.refresh(con, again, whole)
+    _evaluate_again(con, again)
     _record_sources(con)
 
 

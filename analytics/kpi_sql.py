@@ -105,8 +105,36 @@ def _dates_sql(per_kpi: bool) -> tuple[str, str]:
     t AS (SELECT DISTINCT project_id, as_of FROM kt)"""
 
 
-def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates: list, per_kpi: bool = False) -> str:
-    """One row per KPI and as-of date, with the requested COLUMNS (per_kpi: see the module doc)."""
+def _kept_actuals(filtered: bool, dates: list) -> str:
+    """The actuals CTE read from kpi_steps: each KPI's interval holding the date, or nothing on
+    record before its first (0, or the baseline for a check-in measure). The interval bounds
+    also come as constants ($facts_hi: the latest date, $steps_lo: the earliest), so the scan
+    drops every interval no date falls in before the join; for one date (the Portfolio) they are
+    the whole condition."""
+    on_dates = "CROSS JOIN t" if len(set(dates)) == 1 else "JOIN t ON s.d_from <= t.as_of AND s.d_to > t.as_of"
+    return f"""
+    actuals AS (
+        SELECT k.project_id, k.code, t.as_of,
+               coalesce(s.actual, CASE WHEN k.aggregate = 'latest' THEN CAST(k.baseline AS DOUBLE) ELSE 0.0 END)
+                   AS actual,
+               s.last_record_on, CAST(coalesce(s.records, 0) AS HUGEINT) AS records  -- the live sums' type
+        FROM k CROSS JOIN t
+        LEFT JOIN (
+            SELECT s.project_id, s.code, t.as_of, s.actual, s.records, s.last_record_on
+            FROM kpi_steps s {on_dates}
+            WHERE s.d_from <= $facts_hi AND s.d_to > $steps_lo AND {project_filter(filtered, 's.project_id')}
+        ) s ON s.project_id = k.project_id AND s.code = k.code AND s.as_of = t.as_of
+    ),
+"""
+
+
+def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates: list, per_kpi: bool = False,
+                   kept: bool = False) -> str:
+    """One row per KPI and as-of date, with the requested COLUMNS (per_kpi: see the module doc).
+    ``kept``: the actuals from kpi_steps (analytics.kpi_steps), current as the caller checked;
+    not with per_kpi, which the KPI history's own rebuild uses while the steps are being written."""
+    if kept and per_kpi:
+        raise ValueError("the kept steps serve evaluations of every KPI at the dates, not per KPI")
     where = project_filter(filtered)
     on = _OWN_DATES if per_kpi else _ALL_DATES
     dates_cte, pairs_cte = _dates_sql(per_kpi)
@@ -122,14 +150,7 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
     )""" if with_checkins else ""
     checkin_join = "LEFT JOIN lc ON lc.project_id = v.project_id AND lc.code = v.code AND lc.as_of = v.as_of" \
         if with_checkins else ""
-    return f"""
-    WITH {dates_cte}
-    k AS (
-        SELECT k.*, p.start_date, p.end_date, coalesce(k.due_date, p.end_date) AS due,
-               {measures.aggregate_sql('k.measure')} AS aggregate, {LEVEL_RANK.format('k.min_label_level')} AS min_rank
-        FROM kpis k JOIN projects p USING (project_id)
-        WHERE {project_filter(filtered, 'k.project_id')}
-    ){pairs_cte},
+    actuals = _kept_actuals(filtered, dates) if kept else f"""
     pre AS ({facts.asof_sql(facts.MEASURE_GRAIN, pre_rel, where, is_fresh, dates, by_project=per_kpi)}),
     latest AS (  -- grouped before meeting the KPIs: one row per measure, project, code and date
         SELECT e.measure, e.project_id, e.code, t.as_of, arg_max(e.amount, e.d) AS amount, max(e.d) AS d,
@@ -172,7 +193,16 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
         WHERE k.aggregate = 'valid_at'
         GROUP BY k.project_id, k.code, t.as_of
     ),
-    ms AS (  -- milestones as points; a month Mn is due on its last day
+"""
+    return f"""
+    WITH {dates_cte}
+    k AS (
+        SELECT k.*, p.start_date, p.end_date, coalesce(k.due_date, p.end_date) AS due,
+               {measures.aggregate_sql('k.measure')} AS aggregate, {LEVEL_RANK.format('k.min_label_level')} AS min_rank
+        FROM kpis k JOIN projects p USING (project_id)
+        WHERE {project_filter(filtered, 'k.project_id')}
+    ){pairs_cte},
+{actuals}    ms AS (  -- milestones as points; a month Mn is due on its last day
         SELECT m.project_id, m.code, m.expected AS v, k.start_date, k.baseline, k.due, k.target,
                coalesce(m.on_date, CAST(k.start_date + to_months(m.month) - INTERVAL 1 DAY AS DATE)) AS d
         FROM kpi_milestones m JOIN k USING (project_id, code)
@@ -229,11 +259,11 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
     """
 
 
-def status_counts_sql(*, filtered: bool, is_fresh: bool, dates: list) -> str:
+def status_counts_sql(*, filtered: bool, is_fresh: bool, dates: list, kept: bool = False) -> str:
     """Per project: its KPIs by status at one date, and whether any KPI is sample data."""
     counts = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
     inner = evaluation_sql(filtered=filtered, is_fresh=is_fresh, columns=["project_id", "status", "is_sample"],
-                           dates=dates)
+                           dates=dates, kept=kept)
     return f"""SELECT project_id, {counts}, count(*) AS kpis, bool_or(is_sample) AS has_sample_kpis
                FROM ({inner}) GROUP BY project_id ORDER BY project_id"""
 

@@ -74,7 +74,8 @@ def overview(
     burn = burn or BurnThresholds()
     params = kpis.evaluation_params(con, [as_of], project_ids, thresholds)
     is_fresh = params.pop("_fresh")
-    counts_sql = kpi_sql.status_counts_sql(filtered=project_ids is not None, is_fresh=is_fresh, dates=[as_of])
+    counts_sql = kpi_sql.status_counts_sql(filtered=project_ids is not None, is_fresh=is_fresh, dates=[as_of],
+                                           kept=params.pop("_kept"))
     counted = ", ".join(f"coalesce(c.{s}, 0) AS {s}" for s in STATUS_ORDER + ["kpis"])
     sql = f"""
         WITH o AS ({OVERVIEW_SQL}), c AS ({counts_sql}), b AS ({_burn_sql(is_fresh, as_of)})

@@ -58,3 +58,12 @@ def seeded_db_file(tmp_path, monkeypatch) -> Path:
     c.close()
     monkeypatch.setenv("CLUSTERBOARD_DB", str(path))
     return path
+
+
+@pytest.fixture
+def no_kept_steps(monkeypatch):
+    """Evaluations read the facts (or the records), not the kept KPI steps (analytics.kpi_steps):
+    for tests of the paths a stale database takes."""
+    from analytics import kpi_history
+
+    monkeypatch.setattr(kpi_history, "inputs_fresh_sql", lambda: "SELECT FALSE")

@@ -282,12 +282,14 @@ def test_seeded_biginn_missions_match_the_reported_results(seeded):
     assert table.loc["MIS", "is_placeholder"]
 
 
-@pytest.mark.parametrize("facts_fresh", [True, False], ids=["stored facts", "facts computed on the fly"])
-def test_a_few_kpis_each_from_its_project_start_equal_the_full_evaluation(seeded, monkeypatch, facts_fresh):
+@pytest.mark.parametrize("source", ["kept steps", "stored facts", "facts computed on the fly"])
+def test_a_few_kpis_each_from_its_project_start_equal_the_full_evaluation(seeded, monkeypatch, request, source):
     """kpis.evaluation(kpi_keys=...): the rows of those KPIs only, at the dates on or after their
     project's start, as the evaluation of every KPI gives them (a mid-month date reads the facts'
-    daily tail)."""
-    if not facts_fresh:
+    daily tail; per KPI the facts are read, for every KPI the kept steps unless they are off)."""
+    if source != "kept steps":
+        request.getfixturevalue("no_kept_steps")
+    if source == "facts computed on the fly":
         monkeypatch.setattr(kpis.facts, "fresh", lambda con: False)
     dates = [date(2020, 12, 31), date(2021, 3, 17), date(2021, 6, 30), date(2022, 1, 31), date(2023, 5, 31)]
     keys = [("CE4BIG", "TRN"), ("CE4BIG", "LAB"), ("CE4BIG", "SPL"), ("BIGINN", "MIS"), ("BIGINN", "PAR")]
