@@ -129,10 +129,12 @@ def _kept_actuals(filtered: bool, dates: list) -> str:
 
 
 def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates: list, per_kpi: bool = False,
-                   kept: bool = False) -> str:
+                   kept: bool = False, ordered: bool = True) -> str:
     """One row per KPI and as-of date, with the requested COLUMNS (per_kpi: see the module doc).
     ``kept``: the actuals from kpi_steps (analytics.kpi_steps), current as the caller checked;
-    not with per_kpi, which the KPI history's own rebuild uses while the steps are being written."""
+    not with per_kpi, which the KPI history's own rebuild uses while the steps are being written.
+    ``ordered``: by project, code and date (a caller grouping or sorting the rows itself saves
+    the sort, ~2 ms at 10,000 KPIs)."""
     if kept and per_kpi:
         raise ValueError("the kept steps serve evaluations of every KPI at the dates, not per KPI")
     where = project_filter(filtered)
@@ -255,7 +257,7 @@ def evaluation_sql(*, filtered: bool, is_fresh: bool, columns: list[str], dates:
     ){checkin_cte}
     SELECT {", ".join(f"{COLUMNS[c]} AS {c}" for c in columns)}
     FROM paced v {checkin_join}
-    ORDER BY v.project_id, v.code, v.as_of
+    {"ORDER BY v.project_id, v.code, v.as_of" if ordered else ""}
     """
 
 
@@ -263,7 +265,7 @@ def status_counts_sql(*, filtered: bool, is_fresh: bool, dates: list, kept: bool
     """Per project: its KPIs by status at one date, and whether any KPI is sample data."""
     counts = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
     inner = evaluation_sql(filtered=filtered, is_fresh=is_fresh, columns=["project_id", "status", "is_sample"],
-                           dates=dates, kept=kept)
+                           dates=dates, kept=kept, ordered=False)
     return f"""SELECT project_id, {counts}, count(*) AS kpis, bool_or(is_sample) AS has_sample_kpis
                FROM ({inner}) GROUP BY project_id ORDER BY project_id"""
 

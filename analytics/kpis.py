@@ -21,7 +21,6 @@ Definitions (shown in the UI, see FORMULAS):
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from analytics import facts, kpi_sql
+from analytics.arrow_reads import used
 from analytics.measures import MEASURES
 from analytics.projects import require_project
 from analytics.settings import StatusThresholds
@@ -84,41 +84,41 @@ def evaluation(
     thresholds: StatusThresholds | None = None,
     columns: list[str] | None = None,
     kpi_keys: list[tuple[str, str]] | None = None,
+    ordered: bool = True,
+    kept: bool | None = None,
 ) -> tuple[str, dict]:
     """The SQL and parameters of ``evaluate``, for callers that query its rows further in SQL.
 
     With ``kpi_keys`` ((project_id, code) pairs), only those KPIs, each at the dates from its
     project's start on: a few KPIs' histories without evaluating every KPI at every date.
+    ``ordered`` False: rows in no particular order. ``kept``: see evaluation_params.
     """
     if kpi_keys is not None:
         project_ids = sorted({project for project, _ in kpi_keys})
-    params = evaluation_params(con, dates, project_ids, thresholds)
+    params = evaluation_params(con, dates, project_ids, thresholds, kept=kept)
     kept = params.pop("_kept") and kpi_keys is None
     sql = kpi_sql.evaluation_sql(filtered=project_ids is not None, is_fresh=params.pop("_fresh"),
                                  columns=list(columns or kpi_sql.COLUMNS), dates=list(dates),
-                                 per_kpi=kpi_keys is not None, kept=kept)
+                                 per_kpi=kpi_keys is not None, kept=kept, ordered=ordered)
     if kpi_keys is not None:
         params |= {"kpi_projects": [p for p, _ in kpi_keys], "kpi_codes": [c for _, c in kpi_keys]}
-    return sql, used_params(sql, params)
+    # the kept statement names none of the facts' date windows; a caller adding SQL of its own (the
+    # portfolio overview) keeps evaluation_params whole
+    return sql, used(sql, params)
 
 
-def used_params(sql: str, params: dict) -> dict:
-    """The parameters ``sql`` names: DuckDB refuses others, and the kept statement needs none of
-    the facts' date windows (a caller adding SQL of its own, as the portfolio overview does, keeps
-    evaluation_params whole)."""
-    return {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
-
-
-def evaluation_params(con, dates, project_ids, thresholds) -> dict:
+def evaluation_params(con, dates, project_ids, thresholds, *, kept: bool | None = None) -> dict:
     """The evaluation's parameters; under _fresh whether the stored facts can be read, under
-    _kept whether the kept steps can (analytics.kpi_steps), both asked in one query."""
+    _kept whether the kept steps can (analytics.kpi_steps). ``kept`` True: the caller has just
+    found kpi_history current (kpi_history.fresh), which answers for the steps too."""
     from analytics import kpi_history  # it evaluates KPIs itself, with this module
 
     thresholds = thresholds or StatusThresholds()
     # The KPI history records its inputs' row counts in the write that refreshed the facts, after
     # them (loader.AFTER_WRITE), and its inputs include the facts' sources: steps current means
     # facts current, so the facts are asked only when the steps are not (~2.5 ms a check).
-    kept = con.execute(kpi_history.inputs_fresh_sql()).fetchall()[0][0]
+    if not kept:
+        kept = con.execute(kpi_history.inputs_fresh_sql()).fetchall()[0][0]
     is_fresh = kept or facts.fresh(con)
     params = {"dates": list(dates), "on_track": thresholds.on_track, "at_risk": thresholds.at_risk,
               "_fresh": is_fresh, "_kept": kept}

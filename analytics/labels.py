@@ -52,7 +52,7 @@ _LEVEL_NAMES = ", ".join(f"({rank}, '{level}')" for rank, level in enumerate(LAB
 # each project in $projects. Every CTE carries project_id, so one statement serves any number of
 # projects (the portfolio's needs-attention list asks for all of them at once); an award counts for
 # every selected project its organisation is a partner of.
-_AWARDS = f"""
+_ON_RECORD = f"""
     p AS (SELECT project_id, start_date, end_date FROM projects WHERE project_id IN (SELECT unnest($projects))),
     members AS (
         SELECT project_id, organisation, country, org_type FROM partners
@@ -63,7 +63,8 @@ _AWARDS = f"""
         SELECT m.project_id, la.*, levels.rank
         FROM label_awards la JOIN levels USING (level) JOIN members m ON m.organisation = la.organisation
         WHERE la.assessed_on <= $as_of
-    ),
+    )"""
+_AWARDS = f"""{_ON_RECORD},
     clusters AS (
         SELECT * FROM members m
         WHERE org_type = 'cluster'
@@ -159,12 +160,14 @@ def cluster_status(con: duckdb.DuckDBPyConnection, project_id: str, as_of: date)
 
 
 _LADDER = f"""
-        WITH {_AWARDS},
-        silvers AS (
-            SELECT a.*, (SELECT min(b.assessed_on) FROM a b WHERE b.project_id = a.project_id
-                         AND b.organisation = a.organisation AND b.level = 'bronze' AND b.assessed_on < a.assessed_on)
-                        AS first_bronze_on
-            FROM a WHERE a.level = 'silver'
+        WITH {_ON_RECORD},
+        bronzes AS (SELECT project_id, organisation, min(assessed_on) AS first_bronze_on FROM a
+                    WHERE level = 'bronze' GROUP BY ALL),
+        silvers AS (  -- each silver with the cluster's first bronze assessed before it (the first of
+                      -- all, when that one came before the silver; else none came before)
+            SELECT a.*, CASE WHEN b.first_bronze_on < a.assessed_on THEN b.first_bronze_on END AS first_bronze_on
+            FROM a LEFT JOIN bronzes b ON b.project_id = a.project_id AND b.organisation = a.organisation
+            WHERE a.level = 'silver'
         )
         SELECT project_id, organisation, level, assessed_on, 'silver_too_early' AS rule,
                format('silver assessed {{}} months after the first bronze of {{}}: at least {SILVER_AFTER_BRONZE_MONTHS} are needed',
@@ -198,6 +201,28 @@ def ladder_problems(con: duckdb.DuckDBPyConnection, project_id: str, as_of: date
 
 # Needs-attention rows of every project in $projects at $as_of (see attention_items); no
 # project_id parameter, so the portfolio's list and a project's page read the same statement.
+#
+# Lean for the portfolio (issue 8: 1,000 projects): the lapses read only the clusters with awards
+# on record (a cluster without any cannot lapse) and only the columns a finding says, not
+# _STATUS's upgrade notes; the same lapses as cluster_status finds, which a test holds it to.
+_LAPSES = f"""
+    WITH {_ON_RECORD},
+    held AS (
+        SELECT project_id, organisation,
+               max(rank) FILTER (WHERE valid_until >= $as_of) AS valid_rank,
+               max(valid_until) FILTER (WHERE valid_until >= $as_of) AS held_until,
+               arg_max(assessed_on, valid_until) FILTER (WHERE valid_until >= $as_of) AS held_since,
+               max(valid_until) AS last_valid_until
+        FROM a GROUP BY project_id, organisation
+    )
+    SELECT h.project_id, h.organisation, levels.level AS label, h.held_since, p.start_date AS project_start,
+           p.end_date AS project_end, CASE WHEN h.valid_rank IS NOT NULL THEN 'valid' ELSE 'lapsed' END AS state,
+           CAST(coalesce(h.held_until, h.last_valid_until) + INTERVAL 1 DAY AS DATE) AS lapse_on
+    FROM held h JOIN p USING (project_id) LEFT JOIN levels ON levels.rank = h.valid_rank
+    WHERE $as_of <= p.end_date
+      AND CASE WHEN h.valid_rank IS NOT NULL THEN h.held_until < p.end_date
+               ELSE h.last_valid_until >= p.start_date AND h.last_valid_until < p.end_date END
+"""
 ATTENTION_SQL = f"""
     SELECT project_id, 'medium' AS severity, 'Labels' AS area,
            CASE WHEN state = 'valid'
@@ -206,7 +231,7 @@ ATTENTION_SQL = f"""
                 ELSE format('{{}}: label lapsed on {{}}, no valid label since', organisation,
                             strftime(lapse_on, '%d.%m.%Y')) END AS what,
            CASE WHEN state = 'valid' THEN least(greatest(held_since, project_start), $as_of) ELSE lapse_on END AS since
-    FROM ({_STATUS}) WHERE lapses_before_end AND $as_of <= project_end
+    FROM ({_LAPSES})
     UNION ALL
     SELECT project_id, 'medium', 'Labels', format('{{}}: {{}}', organisation, message), assessed_on
     FROM ({_LADDER})

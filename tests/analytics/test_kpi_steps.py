@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 
 from analytics import kpi_history, kpi_sql, kpi_steps, kpis, loader, portfolio, store
+from analytics.arrow_reads import used
 from tests.analytics.builders import PARTNERS, PROJECT, build, kpi, training
 
 OPEN = date(9999, 12, 31)
@@ -115,7 +116,7 @@ def read_live(con, dates, project_ids=None) -> pd.DataFrame:
     params.pop("_kept")
     sql = kpi_sql.evaluation_sql(filtered=project_ids is not None, is_fresh=fresh, columns=list(kpi_sql.COLUMNS),
                                  dates=list(dates))
-    return con.execute(sql, kpis.used_params(sql, params)).df()
+    return con.execute(sql, used(sql, params)).df()
 
 
 def test_the_steps_by_hand(con):

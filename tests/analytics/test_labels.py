@@ -14,7 +14,7 @@ Project TEST runs 1 January 2021 to 30 June 2023. Its clusters and their awards:
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -163,3 +163,60 @@ def test_import_rejects_a_label_valid_until_before_its_assessment(con):
 def test_seed_ineustar_bronze_lapses_before_biginn_ends(seeded):
     ineustar = labels.cluster_status(seeded, "BIGINN", date(2023, 1, 1)).set_index("organisation").loc["INEUSTAR"]
     assert ineustar["lapses_before_end"] and ineustar["lapse_on"].date() == date(2023, 5, 1)
+
+
+# The Needs-attention findings as they were read from the Labels page's full cluster status (with
+# the ladder's first bronze found by a correlated subquery), before the lean statement (issue 8).
+_FORMER_LADDER = f"""
+        WITH {labels._AWARDS},
+        silvers AS (
+            SELECT a.*, (SELECT min(b.assessed_on) FROM a b WHERE b.project_id = a.project_id
+                         AND b.organisation = a.organisation AND b.level = 'bronze' AND b.assessed_on < a.assessed_on)
+                        AS first_bronze_on
+            FROM a WHERE a.level = 'silver'
+        )
+        SELECT project_id, organisation, level, assessed_on, 'silver_too_early' AS rule,
+               format('silver assessed {{}} months after the first bronze of {{}}: at least 18 are needed',
+                      date_sub('month', first_bronze_on, assessed_on), strftime(first_bronze_on, '%d.%m.%Y')) AS message
+        FROM silvers
+        WHERE assessed_on < CAST(first_bronze_on + to_months(18) AS DATE)
+        UNION ALL
+        SELECT project_id, organisation, level, assessed_on, 'valid_too_long',
+               format('{{}} label valid until {{}}: more than 2 years after its assessment on {{}}',
+                      level, strftime(valid_until, '%d.%m.%Y'), strftime(assessed_on, '%d.%m.%Y'))
+        FROM a WHERE valid_until > CAST(assessed_on + to_years(2) AS DATE)
+"""
+_FORMER_ATTENTION = f"""
+    SELECT project_id, 'medium' AS severity, 'Labels' AS area,
+           CASE WHEN state = 'valid'
+                THEN format('{{}}: {{}} label lapses on {{}}, before the project ends on {{}}', organisation,
+                            label, strftime(lapse_on, '%d.%m.%Y'), strftime(project_end, '%d.%m.%Y'))
+                ELSE format('{{}}: label lapsed on {{}}, no valid label since', organisation,
+                            strftime(lapse_on, '%d.%m.%Y')) END AS what,
+           CASE WHEN state = 'valid' THEN least(greatest(held_since, project_start), $as_of) ELSE lapse_on END AS since
+    FROM ({labels._STATUS}) WHERE lapses_before_end AND $as_of <= project_end
+    UNION ALL
+    SELECT project_id, 'medium', 'Labels', format('{{}}: {{}}', organisation, message), assessed_on
+    FROM ({_FORMER_LADDER})
+"""
+
+
+@pytest.mark.parametrize("database", ["seeded", "small"])
+def test_the_lean_findings_equal_the_former_statement(request, database):
+    """The portfolio's label findings and the page's ladder problems, read lean, are the rows the
+    full cluster status and the correlated ladder gave, for every project at dates from before
+    the first award to after the last project end."""
+    con = request.getfixturevalue(database)
+    projects = [r[0] for r in con.execute("SELECT project_id FROM projects ORDER BY ALL").fetchall()]
+    lo, hi = con.execute("SELECT min(assessed_on), max(valid_until) FROM label_awards").fetchone()
+    days = [lo - timedelta(days=1) + timedelta(days=n) for n in range(0, (hi - lo).days + 3, 41)] + [hi, hi + timedelta(days=1)]
+    order = "ORDER BY ALL"
+    found = 0
+    for day in days:
+        params = {"projects": projects, "as_of": day}
+        lean = con.execute(f"SELECT * FROM ({labels.ATTENTION_SQL}) {order}", params).fetchall()
+        assert lean == con.execute(f"SELECT * FROM ({_FORMER_ATTENTION}) {order}", params).fetchall(), day
+        ladder = con.execute(f"SELECT * FROM ({labels._LADDER}) {order}", params).fetchall()
+        assert ladder == con.execute(f"SELECT * FROM ({_FORMER_LADDER}) {order}", params).fetchall(), day
+        found += len(lean)
+    assert found > len(days)  # the dates have findings to compare
