@@ -50,10 +50,11 @@ def measure(db_path: Path, csv_path: Path, rows: int, work: Path) -> dict:
 
 
 def _main(db: str, csv: str) -> None:
+    from analytics import store
     from analytics.access import LOCAL_ADMIN
     from analytics.importing import import_file
 
-    con = duckdb.connect(db)
+    con = store.connect(db)  # as the server opens it: the same bounded buffer pool
     started = time.perf_counter()
     result = import_file(con, "expenses", csv, actor=LOCAL_ADMIN)
     seconds = time.perf_counter() - started

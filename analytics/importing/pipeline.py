@@ -95,7 +95,9 @@ def import_file(
     started = time.perf_counter()
     try:
         with loader.gc_paused():
-            _Import(con, table, result, actor, _Progress(progress)).run(data, sheet, encoding)
+            importer = _Import(con, table, result, actor, _Progress(progress))
+            importer.data, data = data, None  # its only holder, so the bytes go once decoded
+            importer.run(sheet, encoding)
     finally:
         loader.drop_stages(con, [table])
         result.seconds = time.perf_counter() - started
@@ -107,12 +109,15 @@ class _Import:
         self.con, self.table, self.result, self.actor, self.progress = con, table, result, actor, progress
         self.problems = result.problems
         self.info = loader.table_info(con, table)
+        self.data: bytes | None = None
 
-    def run(self, data: bytes, sheet_name: str | None, encoding: str | None) -> None:
+    def run(self, sheet_name: str | None, encoding: str | None) -> None:
         r = self.result
         self.progress(0.0, f"reading {r.file_name}")
         try:
+            data, self.data = self.data, None
             sheet = open_sheet(data, table=self.table, sheet=sheet_name, encoding=encoding)
+            del data  # a million-row file is ~90 MB of bytes and as much text: hold one, not both
             layout = find_layout(sheet, self.table)
         except FileProblem as exc:
             rows = exc.rows or [(None, None)]
@@ -126,6 +131,7 @@ class _Import:
         stager = RowStager(self.con, sheet, layout, self.table, r.file_name, self.problems,
                            sectors=self._matrix_sectors(layout))
         r.rows_read = stager.run(self.progress.rows)
+        sheet.release()  # every row is staged: the checks and the write read the stage
         r.description = f"{sheet.description}; {stager.decimal.describe()}; header in row {layout.header_row}"
         if r.rows_read == 0:
             self.problems.append(Problem(r.file_name, layout.header_row, None, None,
