@@ -5,6 +5,7 @@ holds its heading (tests/e2e/conftest.wait_for_app, which also waits ~0.8 s for 
 """
 from __future__ import annotations
 
+import shutil
 import statistics
 import subprocess
 import time
@@ -78,3 +79,52 @@ def _visit(browser, url: str, wait_for_app) -> tuple[float | None, str | None]:
         return None, f"{type(exc).__name__}: {str(exc)[:200]}"
     finally:
         context.close()
+
+
+def upload_import(db_path: Path, csv_path: Path, project: str, day: date, work: Path) -> dict:
+    """The largest import the server itself runs: a CSV at the Data page's upload cap, uploaded,
+    checked and imported in the browser, on a copy of the database. Seconds of the check and of
+    the import, and the server's memory before the upload and at the end (a larger file goes
+    through ``python -m analytics import``, in a process of its own: the import timing)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, wait_for_app
+
+    copy = work / f"upload-{db_path.name}"
+    shutil.copyfile(db_path, copy)
+    proc, url, log_path = start_server(copy, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"})
+    out: dict = {"file_mb": csv_path.stat().st_size / 2**20, "server_log": str(log_path)}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+                page.goto(f"{url}/data?project={project}&as_of={day}")
+                wait_for_app(page, timeout_ms=120_000)
+                page.get_by_test_id("stSelectbox").filter(has_text="Table to load into").click()
+                page.get_by_role("option", name="(expenses)").click()
+                wait_for_app(page)
+                out["before_mb"] = _memory_mb(proc.pid)
+                started = time.perf_counter()
+                page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(csv_path))
+                button = page.get_by_role("button", name="rows into expenses")
+                button.wait_for(timeout=600_000)
+                out["check_s"] = time.perf_counter() - started
+                started = time.perf_counter()
+                button.click()
+                page.get_by_text("inserted").first.wait_for(timeout=600_000)
+                out["import_s"] = time.perf_counter() - started
+                out["message"] = page.get_by_test_id("stAlertContentSuccess").first.inner_text()[:200]
+            finally:
+                browser.close()
+        out["server_memory"] = _memory_mb(proc.pid)
+    except Exception as exc:  # reported in the result, as a page that never finishes is
+        out["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        copy.unlink(missing_ok=True)
+    return out

@@ -113,8 +113,8 @@ def render(con: duckdb.DuckDBPyConnection, actor: Actor, *, can_write: bool) -> 
                "Nothing is written until you press Import, and then all rows or none.")
     if upload is None:
         return
-    data = upload.getvalue()
-    sheets = workbook_sheets(data)
+    # a copy for the sheet names only, not held while the page checks and imports the file
+    sheets = workbook_sheets(upload.getvalue())
     sheet = None
     if len(sheets) > 1:
         default = next((i for i, s in enumerate(sheets) if s.strip().lower() == table), 0)

@@ -144,3 +144,37 @@ def test_the_yardstick_counts_a_million_distinct_integers():
 
     assert duckdb.connect().execute(runner.YARDSTICK_SQL).fetchall() == [(1_000_000,)]
     assert runner.yardstick_ms(repeats=1) > 0
+
+
+def test_the_benchmarks_upload_fills_the_data_pages_cap():
+    from analytics.bench import runner
+
+    assert runner.upload_cap_mb() == 50.0  # .streamlit/config.toml server.maxUploadSize, which the page states
+
+
+def _result(pages_peak_mb, upload):
+    from analytics.bench.runner import TARGETS
+
+    r = {"scale": "L", "targets": TARGETS,
+         "calls": {"a": {"ms": 10.0}}, "answers": {"a": {"pandas_ratio": 3.0, "limit_ratio": 1.0}},
+         "renders": {"L": {"server_memory": {"peak_mb": pages_peak_mb}, "pages": {}}}}
+    return r | ({"upload": upload} if upload is not None else {})
+
+
+@pytest.mark.parametrize(("pages", "upload", "expected"), [
+    (532.0, {"server_memory": {"peak_mb": 701.0}}, (True, False)),
+    (599.9, {"server_memory": {"peak_mb": 599.9}}, (True, True)),
+    (600.0, {"server_memory": {"peak_mb": 100.0}}, (False, True)),
+    (532.0, {"error": "TimeoutError: the page never finished"}, (True, False)),  # a failed upload is not a met target
+])
+def test_server_memory_is_judged_serving_pages_and_uploading_at_the_cap(pages, upload, expected):
+    from analytics.bench import runner
+
+    v = runner.verdicts(_result(pages, upload))
+    assert (v["server memory < 600 MB (pages)"], v["server memory < 600 MB (upload at the cap)"]) == expected
+
+
+def test_without_an_upload_only_the_pages_memory_is_judged():
+    from analytics.bench import runner
+
+    assert "server memory < 600 MB (upload at the cap)" not in runner.verdicts(_result(532.0, None))
