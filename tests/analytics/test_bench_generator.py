@@ -178,3 +178,17 @@ def test_without_an_upload_only_the_pages_memory_is_judged():
     from analytics.bench import runner
 
     assert "server memory < 600 MB (upload at the cap)" not in runner.verdicts(_result(532.0, None))
+
+
+def test_the_import_peak_is_the_childs_own_not_the_forked_parents():
+    # ru_maxrss survives exec, so a child of a big parent read as big; VmHWM is the new image's
+    import json
+    import subprocess
+    import sys
+
+    ballast = bytearray(300 * 2**20)
+    ballast[:: 4096] = b"\x01" * len(ballast[:: 4096])  # touched: resident in this process
+    child = subprocess.run([sys.executable, "-c", "import json; from analytics.bench.import_timing import _peak_mb; "
+                            "print(json.dumps(_peak_mb()))"], capture_output=True, text=True, check=True)
+    assert 0 < json.loads(child.stdout) < 250, child.stdout
+    del ballast
