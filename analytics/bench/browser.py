@@ -53,11 +53,7 @@ def render_pages(db_path: Path, project: str, day: date, *, repeats: int = 3) ->
                 browser.close()
         memory = _memory_mb(proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
     for entry in pages.values():
         entry["seconds"] = statistics.median(entry["runs"]) if entry["runs"] else None
         entry["errors"] = sorted(set(entry["errors"]))
@@ -121,10 +117,14 @@ def upload_import(db_path: Path, csv_path: Path, project: str, day: date, work: 
     except Exception as exc:  # reported in the result, as a page that never finishes is
         out["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
         copy.unlink(missing_ok=True)
     return out
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
