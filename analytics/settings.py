@@ -12,6 +12,13 @@ from pydantic import BaseModel, Field, model_validator
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "clusterboard.duckdb"
+# The Data page imports files of at most this many data rows: the import runs inside the shared
+# server, and its memory grows with the rows, not the bytes (a workbook is a tenth of its CSV).
+# Larger files go through `python -m analytics import`, in a process of its own. Measured at L on
+# a server that has served every page (README, Performance): 100,000 expense rows peak at ~570 MB,
+# 200,000 at ~610; the rest of that peak is DuckDB rebuilding the kept tables of every project the
+# file touches, much the same whatever the file's size.
+WEB_IMPORT_MAX_ROWS = 100_000
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:

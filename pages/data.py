@@ -3,7 +3,7 @@ import streamlit as st
 
 from analytics import sample
 from analytics.access import may
-from analytics.settings import read_only_mode
+from analytics.settings import WEB_IMPORT_MAX_ROWS, read_only_mode
 from analytics.ui import components as ui
 from analytics.ui import data_admin, data_entry, data_export, data_import
 from analytics.ui.session import current_actor
@@ -15,7 +15,8 @@ project = selected_project()
 can_write, is_admin = may(actor, "write"), may(actor, "admin")
 
 st.title("Data")
-st.caption(f"Load your records from CSV or Excel (up to {st.get_option('server.maxUploadSize')} MB a file), "
+st.caption(f"Load your records from CSV or Excel (up to {st.get_option('server.maxUploadSize')} MB and "
+           f"{WEB_IMPORT_MAX_ROWS:,} rows a file), "
            "enter updates, export any table. Every file and form is checked with the same rules, nothing is "
            "written half-way, and every change keeps the value it replaced.")
 ui.sample_badge(sample.sample_counts(con), where="this database")

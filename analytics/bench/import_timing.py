@@ -17,23 +17,37 @@ from pathlib import Path
 import duckdb
 
 
+# ``rows`` new expenses, each a copy of a stored one under a new id: valid by construction (known
+# project and partner, a date inside the project), as a partner's ledger export would be.
+_NEW_EXPENSES = """
+    SELECT printf('IMP%08d', i) AS expense_id, e.project_id, e.partner, e.category,
+           CAST(e.amount AS VARCHAR) AS amount, e.spent_on, 'imported ledger line' AS description
+    FROM (SELECT i, i % (SELECT count(*) FROM expenses) AS n FROM range($rows) r(i)) r
+    JOIN (SELECT *, row_number() OVER (ORDER BY expense_id) - 1 AS n FROM expenses) e USING (n)
+    ORDER BY i
+"""
+
+
 def write_csv(db_path: Path, csv_path: Path, rows: int) -> None:
-    """``rows`` new expenses, each a copy of a stored one under a new id: valid by construction
-    (known project and partner, a date inside the project), as a partner's ledger export would be."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        con.execute(
-            f"""COPY (
-                SELECT printf('IMP%08d', i) AS expense_id, e.project_id, e.partner, e.category,
-                       CAST(e.amount AS VARCHAR) AS amount, e.spent_on, 'imported ledger line' AS description
-                FROM (SELECT i, i % (SELECT count(*) FROM expenses) AS n FROM range($rows) r(i)) r
-                JOIN (SELECT *, row_number() OVER (ORDER BY expense_id) - 1 AS n FROM expenses) e USING (n)
-                ORDER BY i
-            ) TO '{csv_path}' (HEADER, DELIMITER ',')""",  # the path is ours, not user input
-            {"rows": rows},
-        )
-    finally:
-        con.close()
+    """A CSV of ``rows`` new expenses (_NEW_EXPENSES)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        # the path is ours, not user input
+        con.execute(f"COPY ({_NEW_EXPENSES}) TO '{csv_path}' (HEADER, DELIMITER ',')", {"rows": rows})
+
+
+def write_xlsx(db_path: Path, xlsx_path: Path, rows: int) -> None:
+    """The same expenses as an Excel workbook (one sheet named expenses), as a spreadsheet saves them."""
+    from openpyxl import Workbook
+
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        result = con.execute(_NEW_EXPENSES, {"rows": rows})
+        wb = Workbook(write_only=True)
+        sheet = wb.create_sheet("expenses")
+        sheet.append([d[0] for d in result.description])
+        while batch := result.fetchmany(10_000):
+            for expense_id, project, partner, category, amount, spent_on, description in batch:
+                sheet.append([expense_id, project, partner, category, float(amount), spent_on, description])
+        wb.save(xlsx_path)
 
 
 def measure(db_path: Path, csv_path: Path, rows: int, work: Path) -> dict:

@@ -301,8 +301,10 @@ class RowStager:
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, sheet: Sheet, layout: Layout, table: str,
-                 file_name: str, problems: list[Problem], *, sectors: dict[int, str] | None = None):
+                 file_name: str, problems: list[Problem], *, sectors: dict[int, str] | None = None,
+                 max_rows: int | None = None):
         self.con, self.sheet, self.layout, self.table, self.problems = con, sheet, layout, table, problems
+        self.max_rows = max_rows
         self.spec = ChunkSpec(table, file_name, dict(layout.fields), layout.width, frozenset(layout.missing),
                               sheet.kind == "csv", sheet.excel_epoch, sheet.has_uncalculated, sectors or {},
                               dict(layout.sectors))
@@ -337,10 +339,14 @@ class RowStager:
                 pool.shutdown(cancel_futures=True)
 
     def _run(self, progress, reader: ChunkReader | None, pool: ProcessPoolExecutor | None, count: int) -> int:
-        done = 0
+        done = handed = 0
         pending: deque[Future] = deque()
         try:
             for chunk in _chunks(self.sheet, self.layout):
+                handed += len(chunk)
+                if self.max_rows is not None and handed > self.max_rows:
+                    self.problems.append(self._too_many(chunk[self.max_rows - (handed - len(chunk))][0]))
+                    return handed  # read from the file, though not staged: the file has rows
                 self._learn_mark(chunk)
                 if pool is None:
                     done += self._take(reader.read(chunk, self.mark))
@@ -360,6 +366,15 @@ class RowStager:
         finally:
             for future in pending:
                 future.cancel()
+
+    def _too_many(self, row: int) -> Problem:
+        """The first data row past max_rows: counted as read, not from the file's stated size (a
+        workbook's dimension can say a million rows for one formatted column)."""
+        return Problem(self.file_name, row, None, None,
+                       f"is data row {self.max_rows + 1:,}: the Data page imports up to {self.max_rows:,} rows "
+                       f"a file, as it runs inside the shared server; import the file with "
+                       f"`python -m analytics import {self.table} FILE` (no limit, in a process of its own) "
+                       "or split it")
 
     def _take(self, out: ChunkOut) -> int:
         self.problems += out.problems

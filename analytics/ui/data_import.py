@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import exporting
+from analytics.settings import WEB_IMPORT_MAX_ROWS
 from analytics.access import Actor
 from analytics.columns import columns
 from analytics.dictionary import table_title
@@ -34,7 +35,7 @@ def _check(con, actor: Actor, key: tuple, upload) -> ImportResult:
         return kept[1]
     bar, progress = _progress_bar("Checking the file…")
     result = import_file(con, table, upload.getvalue(), actor=actor, sheet=sheet, dry_run=True,
-                         progress=progress, file_name=upload.name, encoding=encoding)
+                         progress=progress, file_name=upload.name, encoding=encoding, max_rows=WEB_IMPORT_MAX_ROWS)
     bar.empty()
     st.session_state[CHECKED] = (key, result)
     return result
@@ -87,7 +88,7 @@ def _ready(con, actor: Actor, key: tuple, upload, sheet, encoding, result: Impor
     del st.session_state[COMMIT]
     bar, progress = _progress_bar("Importing…")
     final = import_file(con, table, upload.getvalue(), actor=actor, sheet=sheet, progress=progress,
-                        file_name=upload.name, encoding=encoding)
+                        file_name=upload.name, encoding=encoding, max_rows=WEB_IMPORT_MAX_ROWS)
     bar.empty()
     st.session_state.pop(CHECKED, None)
     if final.ok:
@@ -108,8 +109,10 @@ def render(con: duckdb.DuckDBPyConnection, actor: Actor, *, can_write: bool) -> 
                                help="Detected from the text; choose one only if names look wrong in the preview.")
     upload = st.file_uploader(
         "CSV or Excel file", type=["csv", "txt", "xlsx"], key=f"import_upload_{st.session_state.get(UPLOADS, 0)}",
-        help=f"At most {limit} MB per file. A template for every table is on the Templates tab.")
-    st.caption(f"Files up to **{limit} MB** (larger files: `python -m analytics import TABLE FILE`). "
+        help=f"At most {limit} MB and {WEB_IMPORT_MAX_ROWS:,} rows per file. A template for every table is on "
+             "the Templates tab.")
+    st.caption(f"Files up to **{limit} MB** and **{WEB_IMPORT_MAX_ROWS:,} rows** (larger files: "
+               "`python -m analytics import TABLE FILE`). "
                "Nothing is written until you press Import, and then all rows or none.")
     if upload is None:
         return

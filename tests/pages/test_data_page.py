@@ -26,7 +26,7 @@ def _data_page(app):
 
 def test_upload_see_errors_fix_import_and_see_the_number_on_the_kpi_page(app, seeded_db_file):
     at = _data_page(app)
-    assert "Files up to **50 MB**" in " ".join(c.value for c in at.caption)
+    assert "Files up to **50 MB** and **100,000 rows**" in " ".join(c.value for c in at.caption)
     at.selectbox(key="import_table").set_value("checkins").run()
     at.file_uploader[0].set_value(("checkins.csv", BAD, "text/csv")).run()
     assert not at.exception
@@ -91,3 +91,21 @@ def test_remove_sample_data_after_confirming(app, seeded_db_file):
     con = duckdb.connect(str(seeded_db_file))
     assert con.execute("SELECT count(*) FROM kpis WHERE is_sample").fetchone() == (0,)
     con.close()
+
+
+def test_a_file_past_the_pages_row_bound_is_refused_with_the_command_that_takes_it(app, seeded_db_file, monkeypatch):
+    # the page's bound, lowered so the file stays small: the check refuses it and names the row
+    from analytics.ui import data_import
+
+    monkeypatch.setattr(data_import, "WEB_IMPORT_MAX_ROWS", 2)
+    at = _data_page(app)
+    at.selectbox(key="import_table").set_value("checkins").run()
+    rows = "".join(f"CE4BIG;SPL;2021-09-{day:02d};3;on track\n" for day in (1, 2, 3))
+    at.file_uploader[0].set_value(("checkins.csv", ("project_id;code;checked_on;value;confidence\n" + rows).encode(),
+                                   "text/csv")).run()
+    assert not at.exception
+    assert any("problem(s)" in e.value for e in at.error)
+    problems = at.dataframe[0].value
+    assert problems["row"].tolist() == [4]
+    assert "the Data page imports up to 2 rows a file" in problems["reason"].iloc[0]
+    assert not [b for b in at.button if b.label.startswith("Import")]
