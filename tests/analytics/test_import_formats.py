@@ -262,3 +262,22 @@ def test_competency_matrix_unknown_sector_and_bad_mark(db):
         Problem("m.csv", 1, "WARP", "WARP", "is not a sector id: no row in sectors with sector_id = WARP"),
         Problem("m.csv", 2, "MECH", "yes", "is not a matrix mark: write x (= 1, basic), 0, 1, 2, 3 or empty"),
     ]
+
+
+@pytest.mark.parametrize(("where", "found"), [("inside the first block", True), ("across the block boundary", True),
+                                              ("at the very end", True), ("nowhere", False)])
+def test_a_formula_is_found_in_the_sheet_xml_read_a_megabyte_at_a_time(where, found):
+    import zipfile
+
+    from analytics.importing.sheets import _holds
+
+    block = 1 << 20
+    body = {"inside the first block": b"a<fb" + b"x" * block,
+            "across the block boundary": b"x" * (block - 1) + b"<f" + b"x" * 10,  # '<' ends block one
+            "at the very end": b"x" * (2 * block) + b"<f",
+            "nowhere": b"x" * (2 * block) + b"<"}[where]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", body)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        assert _holds(archive, "xl/worksheets/sheet1.xml", b"<f") is found
