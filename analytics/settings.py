@@ -5,6 +5,7 @@ Thresholds are product settings (DESIGN.md), not constants, so they sit in one v
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
@@ -12,13 +13,27 @@ from pydantic import BaseModel, Field, model_validator
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "clusterboard.duckdb"
-# The Data page imports files of at most this many data rows: the import runs inside the shared
+
+
+@dataclass(frozen=True)
+class RowLimits:
+    """At most this many data rows a file, by kind: a workbook costs more memory and ten times the
+    time a row (openpyxl makes every cell a Python object)."""
+    csv: int
+    xlsx: int
+
+    def of(self, kind: str) -> int:
+        return self.xlsx if kind == "xlsx" else self.csv
+
+
+# The Data page imports files of at most these many data rows: the import runs inside the shared
 # server, and its memory grows with the rows, not the bytes (a workbook is a tenth of its CSV).
 # Larger files go through `python -m analytics import`, in a process of its own. Measured at L on
-# a server that has served every page (README, Performance): 100,000 expense rows peak at ~570 MB,
-# 200,000 at ~610; the rest of that peak is DuckDB rebuilding the kept tables of every project the
-# file touches, much the same whatever the file's size.
-WEB_IMPORT_MAX_ROWS = 100_000
+# a server that has served every page (README, Performance): 100,000 expense rows of a CSV peak at
+# 563-572 MB, 200,000 at ~610, and 100,000 of a workbook at 596-605, hence half as many for those.
+# Most of the peak is DuckDB rebuilding the kept tables of every project the file touches, much
+# the same whatever the file's size.
+WEB_IMPORT_MAX_ROWS = RowLimits(csv=100_000, xlsx=50_000)
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:

@@ -145,11 +145,12 @@ UPLOAD_KINDS = ("csv", "xlsx")
 
 
 def _largest_uploads(db_path: Path, result: dict, day, work: Path) -> dict:
-    """The largest file the Data page takes (settings.WEB_IMPORT_MAX_ROWS expense rows, inside the
-    upload cap), as a CSV and as a workbook, each uploaded, checked and imported in the browser on
-    a copy of the database; the server's memory from each."""
-    rows, cap, out = settings.WEB_IMPORT_MAX_ROWS, upload_cap_mb(), {}
+    """The largest files the Data page takes (settings.WEB_IMPORT_MAX_ROWS expense rows of each
+    kind, inside the upload cap), a CSV and a workbook, each uploaded, checked and imported in the
+    browser on a copy of the database; the server's memory from each."""
+    cap, out = upload_cap_mb(), {}
     for kind in UPLOAD_KINDS:
+        rows = settings.WEB_IMPORT_MAX_ROWS.of(kind)
         path = work / f"upload-{result['scale']}.{kind}"
         (import_timing.write_csv if kind == "csv" else import_timing.write_xlsx)(db_path, path, rows)
         if path.stat().st_size > cap * 2**20:  # the page would refuse it: not the largest it takes

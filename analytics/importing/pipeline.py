@@ -32,6 +32,7 @@ from analytics.importing.rows import RowStager
 from analytics.importing.sheets import FileProblem, open_sheet
 from analytics.loader import Change, Problem, stage_name
 from analytics.models import TABLE_MODELS
+from analytics.settings import RowLimits
 
 ProgressCallback = Callable[[float, str], None]
 PREVIEW_ROWS = 50
@@ -80,14 +81,15 @@ def import_file(
     progress: ProgressCallback | None = None,
     file_name: str | None = None,
     encoding: str | None = None,
-    max_rows: int | None = None,
+    max_rows: RowLimits | None = None,
 ) -> ImportResult:
     """Validate a file (a path or its bytes) and, unless ``dry_run`` or anything is wrong, write it.
 
     ``encoding`` forces the character encoding of a CSV (otherwise detected); ``sheet`` picks a
     workbook's sheet (otherwise the one named like the table, else the first); ``progress`` is
     called with (fraction done 0..1, what is happening) for a progress bar or line; ``max_rows``
-    refuses a file of more data rows (the Data page's bound on the server's memory). Expected
+    refuses a file of more data rows than its kind may have (the Data page's bound on the
+    server's memory, settings.WEB_IMPORT_MAX_ROWS). Expected
     problems never raise: they are in the result's ``problems`` and nothing is written.
     """
     if table not in TABLE_MODELS:
@@ -108,7 +110,7 @@ def import_file(
 
 class _Import:
     def __init__(self, con, table: str, result: ImportResult, actor: Actor, progress: _Progress,
-                 max_rows: int | None = None):
+                 max_rows: RowLimits | None = None):
         self.con, self.table, self.result, self.actor, self.progress = con, table, result, actor, progress
         self.max_rows = max_rows
         self.problems = result.problems

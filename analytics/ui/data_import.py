@@ -109,9 +109,10 @@ def render(con: duckdb.DuckDBPyConnection, actor: Actor, *, can_write: bool) -> 
                                help="Detected from the text; choose one only if names look wrong in the preview.")
     upload = st.file_uploader(
         "CSV or Excel file", type=["csv", "txt", "xlsx"], key=f"import_upload_{st.session_state.get(UPLOADS, 0)}",
-        help=f"At most {limit} MB and {WEB_IMPORT_MAX_ROWS:,} rows per file. A template for every table is on "
-             "the Templates tab.")
-    st.caption(f"Files up to **{limit} MB** and **{WEB_IMPORT_MAX_ROWS:,} rows** (larger files: "
+        help=f"At most {limit} MB per file: {WEB_IMPORT_MAX_ROWS.csv:,} rows of a CSV, "
+             f"{WEB_IMPORT_MAX_ROWS.xlsx:,} of a workbook. A template for every table is on the Templates tab.")
+    st.caption(f"Files up to **{limit} MB**: **{WEB_IMPORT_MAX_ROWS.csv:,} rows** of a CSV, "
+               f"**{WEB_IMPORT_MAX_ROWS.xlsx:,}** of a workbook (larger files: "
                "`python -m analytics import TABLE FILE`). "
                "Nothing is written until you press Import, and then all rows or none.")
     if upload is None:

@@ -26,7 +26,8 @@ def _data_page(app):
 
 def test_upload_see_errors_fix_import_and_see_the_number_on_the_kpi_page(app, seeded_db_file):
     at = _data_page(app)
-    assert "Files up to **50 MB** and **100,000 rows**" in " ".join(c.value for c in at.caption)
+    assert "Files up to **50 MB**: **100,000 rows** of a CSV, **50,000** of a workbook" in " ".join(
+        c.value for c in at.caption)
     at.selectbox(key="import_table").set_value("checkins").run()
     at.file_uploader[0].set_value(("checkins.csv", BAD, "text/csv")).run()
     assert not at.exception
@@ -97,7 +98,9 @@ def test_a_file_past_the_pages_row_bound_is_refused_with_the_command_that_takes_
     # the page's bound, lowered so the file stays small: the check refuses it and names the row
     from analytics.ui import data_import
 
-    monkeypatch.setattr(data_import, "WEB_IMPORT_MAX_ROWS", 2)
+    from analytics.settings import RowLimits
+
+    monkeypatch.setattr(data_import, "WEB_IMPORT_MAX_ROWS", RowLimits(csv=2, xlsx=2))
     at = _data_page(app)
     at.selectbox(key="import_table").set_value("checkins").run()
     rows = "".join(f"CE4BIG;SPL;2021-09-{day:02d};3;on track\n" for day in (1, 2, 3))
