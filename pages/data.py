@@ -16,7 +16,7 @@ can_write, is_admin = may(actor, "write"), may(actor, "admin")
 
 st.title("Data")
 st.caption(f"Load your records from CSV or Excel (up to {st.get_option('server.maxUploadSize')} MB and "
-           f"{WEB_IMPORT_MAX_ROWS.csv:,} rows a file), "
+           f"{WEB_IMPORT_MAX_ROWS.csv:,} rows a file, {WEB_IMPORT_MAX_ROWS.xlsx:,} for a workbook), "
            "enter updates, export any table. Every file and form is checked with the same rules, nothing is "
            "written half-way, and every change keeps the value it replaced.")
 ui.sample_badge(sample.sample_counts(con), where="this database")
