@@ -81,13 +81,13 @@ def import_file(
     progress: ProgressCallback | None = None,
     file_name: str | None = None,
     encoding: str | None = None,
-    max_rows: RowLimits | None = None,
+    row_limits: RowLimits | None = None,
 ) -> ImportResult:
     """Validate a file (a path or its bytes) and, unless ``dry_run`` or anything is wrong, write it.
 
     ``encoding`` forces the character encoding of a CSV (otherwise detected); ``sheet`` picks a
     workbook's sheet (otherwise the one named like the table, else the first); ``progress`` is
-    called with (fraction done 0..1, what is happening) for a progress bar or line; ``max_rows``
+    called with (fraction done 0..1, what is happening) for a progress bar or line; ``row_limits``
     refuses a file of more data rows than its kind may have (the Data page's bound on the
     server's memory, settings.WEB_IMPORT_MAX_ROWS). Expected
     problems never raise: they are in the result's ``problems`` and nothing is written.
@@ -99,7 +99,7 @@ def import_file(
     started = time.perf_counter()
     try:
         with loader.gc_paused():
-            importer = _Import(con, table, result, actor, _Progress(progress), max_rows)
+            importer = _Import(con, table, result, actor, _Progress(progress), row_limits)
             importer.data, data = data, None  # its only holder, so the bytes go once decoded
             importer.run(sheet, encoding)
     finally:
@@ -110,9 +110,9 @@ def import_file(
 
 class _Import:
     def __init__(self, con, table: str, result: ImportResult, actor: Actor, progress: _Progress,
-                 max_rows: RowLimits | None = None):
+                 row_limits: RowLimits | None = None):
         self.con, self.table, self.result, self.actor, self.progress = con, table, result, actor, progress
-        self.max_rows = max_rows
+        self.row_limits = row_limits
         self.problems = result.problems
         self.info = loader.table_info(con, table)
         self.data: bytes | None = None
@@ -135,7 +135,7 @@ class _Import:
         self.progress.total = max(sheet.total_rows - layout.header_row, 1)
         loader.create_stage(self.con, self.info)
         stager = RowStager(self.con, sheet, layout, self.table, r.file_name, self.problems,
-                           sectors=self._matrix_sectors(layout), max_rows=self.max_rows)
+                           sectors=self._matrix_sectors(layout), row_limits=self.row_limits)
         r.rows_read = stager.run(self.progress.rows)
         sheet.release()  # every row is staged: the checks and the write read the stage
         r.description = f"{sheet.description}; {stager.decimal.describe()}; header in row {layout.header_row}"

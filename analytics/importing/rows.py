@@ -303,10 +303,10 @@ class RowStager:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, sheet: Sheet, layout: Layout, table: str,
                  file_name: str, problems: list[Problem], *, sectors: dict[int, str] | None = None,
-                 max_rows: RowLimits | None = None):
+                 row_limits: RowLimits | None = None):
         self.con, self.sheet, self.layout, self.table, self.problems = con, sheet, layout, table, problems
-        self.limits = max_rows
-        self.max_rows = None if max_rows is None else max_rows.of(sheet.kind)
+        self.limits = row_limits
+        self.max_rows = None if row_limits is None else row_limits.of(sheet.kind)  # this file's kind
         self.spec = ChunkSpec(table, file_name, dict(layout.fields), layout.width, frozenset(layout.missing),
                               sheet.kind == "csv", sheet.excel_epoch, sheet.has_uncalculated, sectors or {},
                               dict(layout.sectors))

@@ -35,7 +35,7 @@ def _check(con, actor: Actor, key: tuple, upload) -> ImportResult:
         return kept[1]
     bar, progress = _progress_bar("Checking the file…")
     result = import_file(con, table, upload.getvalue(), actor=actor, sheet=sheet, dry_run=True,
-                         progress=progress, file_name=upload.name, encoding=encoding, max_rows=WEB_IMPORT_MAX_ROWS)
+                         progress=progress, file_name=upload.name, encoding=encoding, row_limits=WEB_IMPORT_MAX_ROWS)
     bar.empty()
     st.session_state[CHECKED] = (key, result)
     return result
@@ -88,7 +88,7 @@ def _ready(con, actor: Actor, key: tuple, upload, sheet, encoding, result: Impor
     del st.session_state[COMMIT]
     bar, progress = _progress_bar("Importing…")
     final = import_file(con, table, upload.getvalue(), actor=actor, sheet=sheet, progress=progress,
-                        file_name=upload.name, encoding=encoding, max_rows=WEB_IMPORT_MAX_ROWS)
+                        file_name=upload.name, encoding=encoding, row_limits=WEB_IMPORT_MAX_ROWS)
     bar.empty()
     st.session_state.pop(CHECKED, None)
     if final.ok:

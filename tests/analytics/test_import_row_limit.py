@@ -48,7 +48,7 @@ def _stored(con) -> int:
 def test_one_row_past_the_bound_is_refused_and_changes_nothing(db, kind):
     data = _csv(_rows(4)) if kind == "csv" else _xlsx(_rows(4))
     before = snapshot(db)
-    result = import_file(db, "expenses", data, actor=LOCAL_ADMIN, file_name=f"e.{kind}", max_rows=RowLimits(csv=3, xlsx=3))
+    result = import_file(db, "expenses", data, actor=LOCAL_ADMIN, file_name=f"e.{kind}", row_limits=RowLimits(csv=3, xlsx=3))
     assert not result.ok
     [problem] = result.problems
     # header in row 1, data rows 2-5: the fourth data row is spreadsheet row 5
@@ -61,14 +61,14 @@ def test_one_row_past_the_bound_is_refused_and_changes_nothing(db, kind):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_file_of_exactly_the_bound_imports(db, kind):
     data = _csv(_rows(3)) if kind == "csv" else _xlsx(_rows(3))
-    result = import_file(db, "expenses", data, actor=LOCAL_ADMIN, file_name=f"e.{kind}", max_rows=RowLimits(csv=3, xlsx=3))
+    result = import_file(db, "expenses", data, actor=LOCAL_ADMIN, file_name=f"e.{kind}", row_limits=RowLimits(csv=3, xlsx=3))
     assert result.ok, result.problems
     assert (result.inserted, _stored(db)) == (3, 3)
 
 
 def test_blank_rows_do_not_count_towards_the_bound(db):
     result = import_file(db, "expenses", _csv(_rows(3), blank_after=1), actor=LOCAL_ADMIN, file_name="e.csv",
-                         max_rows=RowLimits(csv=3, xlsx=3))
+                         row_limits=RowLimits(csv=3, xlsx=3))
     assert result.ok, result.problems
     assert _stored(db) == 3
 
@@ -83,18 +83,18 @@ def test_the_bound_past_the_first_chunk(db, monkeypatch):
     from analytics.importing import rows as staging
 
     monkeypatch.setattr(staging, "CHUNK", 4)
-    result = import_file(db, "expenses", _csv(_rows(12)), actor=LOCAL_ADMIN, file_name="e.csv", max_rows=RowLimits(csv=9, xlsx=9))
+    result = import_file(db, "expenses", _csv(_rows(12)), actor=LOCAL_ADMIN, file_name="e.csv", row_limits=RowLimits(csv=9, xlsx=9))
     assert [p.row for p in result.problems] == [11]  # data row 10
     assert _stored(db) == 0
 
 
 def test_a_workbook_has_its_own_lower_bound_and_is_told_to_save_as_csv(db):
     limits = RowLimits(csv=5, xlsx=3)
-    refused = import_file(db, "expenses", _xlsx(_rows(4)), actor=LOCAL_ADMIN, file_name="e.xlsx", max_rows=limits)
+    refused = import_file(db, "expenses", _xlsx(_rows(4)), actor=LOCAL_ADMIN, file_name="e.xlsx", row_limits=limits)
     assert [p.row for p in refused.problems] == [5]
     assert ("the Data page imports up to 3 rows from a workbook (5 from a CSV file, which reads ten times "
             "faster), as it runs inside the shared server; save the sheet as CSV") in refused.problems[0].reason
     assert _stored(db) == 0
     same_rows_as_csv = import_file(db, "expenses", _csv(_rows(4)), actor=LOCAL_ADMIN, file_name="e.csv",
-                                   max_rows=limits)
+                                   row_limits=limits)
     assert same_rows_as_csv.ok and _stored(db) == 4
