@@ -25,39 +25,57 @@ def _memory_mb(pid: int) -> dict[str, float]:
     return {"peak_mb": fields.get("VmHWM"), "rss_mb": fields.get("VmRSS")}
 
 
-def render_pages(db_path: Path, project: str, day: date, *, repeats: int = 3) -> dict:
-    """Seconds from opening each page to its finished render (median of ``repeats`` after one
-    warm-up visit per page), any error shown, and the server's memory afterwards. Three, not two:
-    two visits of one page differ by up to 1.7 s on this machine, and the median of two is their mean."""
+def render_pages(servers: dict[str, tuple[Path, str]], day: date, *, repeats: int = 5) -> dict:
+    """For each scale (its database and the project timed on it), the seconds from opening each
+    page to its finished render (median of ``repeats`` after one warm-up visit per page), any error
+    shown, and its server's memory afterwards.
+
+    One server per scale, all up together, and each page visited on each in turn, so that S and L
+    are timed in the same minutes: timed one scale after the other, the machine's drift between
+    the two (the yardstick moves by half in an hour) went straight into the ratio L / S. Five
+    visits, not three: two visits of one page differ by up to 1.7 s on this machine."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, wait_for_app
 
-    # no file watcher: the benchmark's server is not being edited, and watching the tree costs CPU
-    proc, url, log_path = start_server(db_path, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"})
-    pages: dict[str, dict] = {}
+    started: dict[str, tuple] = {}
+    pages: dict[str, dict[str, dict]] = {scale: {} for scale in servers}
+    out: dict[str, dict] = {}
     try:
+        for scale, (db_path, _) in servers.items():
+            # no file watcher: the benchmark's server is not being edited, and watching the tree costs CPU
+            started[scale] = start_server(db_path, {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"})
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
                 for visit in range(repeats + 1):
                     for spec in PAGES:
-                        seconds, error = _visit(browser, f"{url}/{spec.url_path}?project={project}&as_of={day}",
-                                                wait_for_app)
-                        entry = pages.setdefault(spec.url_path, {"title": spec.title, "runs": [], "errors": []})
-                        if visit:  # the first round warms the server (imports, the cached connection)
-                            entry["runs"].append(seconds)
-                        if error:
-                            entry["errors"].append(error)
+                        for scale, (_, project) in servers.items():
+                            url = started[scale][1]
+                            seconds, error = _visit(browser, f"{url}/{spec.url_path}?project={project}&as_of={day}",
+                                                    wait_for_app)
+                            entry = pages[scale].setdefault(spec.url_path, {"title": spec.title, "runs": [], "errors": []})
+                            if visit:  # the first round warms the server (imports, the cached connection)
+                                entry["runs"].append(seconds)
+                            if error:
+                                entry["errors"].append(error)
             finally:
                 browser.close()
-        memory = _memory_mb(proc.pid)
+        for scale, (proc, _, log_path) in started.items():
+            out[scale] = {"pages": pages[scale], "server_memory": _memory_mb(proc.pid), "server_log": str(log_path)}
     finally:
-        _stop(proc)
-    for entry in pages.values():
-        entry["seconds"] = statistics.median(entry["runs"]) if entry["runs"] else None
+        for proc, _, _ in started.values():
+            _stop(proc)
+    for entry in (e for scale in pages.values() for e in scale.values()):
+        entry["seconds"] = render_seconds(entry["runs"])
         entry["errors"] = sorted(set(entry["errors"]))
-    return {"pages": pages, "server_memory": memory, "server_log": str(log_path)}
+    return out
+
+
+def render_seconds(runs: list[float | None]) -> float | None:
+    """A page's render time: the median of its visits, none if a visit never finished (its error
+    is reported; a median of the visits that did finish would hide it)."""
+    return statistics.median(runs) if runs and None not in runs else None
 
 
 def _visit(browser, url: str, wait_for_app) -> tuple[float | None, str | None]:

@@ -43,6 +43,31 @@ def _timed(fn, repeats: int, *, fresh_cursor: duckdb.DuckDBPyConnection | None =
             "cpu_ms": 1000 * statistics.median(c for _, c in runs)}
 
 
+def _side_by_side(fns: list, rounds: int, runs: list[int], con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Median wall time of each function, run in turns (one warm-up each, then round by round, the
+    i-th in the first ``runs[i]`` rounds), each run on a fresh cursor. A ratio of two timings is
+    only the overhead of our layers when both were taken in the same minutes: this machine's speed
+    drifts by half over an hour (the yardstick below), and timed one after the other, minutes
+    apart, the same code gave budget / limit 1.08 in one run and 1.56 in the next."""
+    walls: list[list[float]] = [[] for _ in fns]
+
+    def once(fn) -> float:
+        cur = con.cursor()
+        started = time.perf_counter()
+        fn(cur)
+        wall = time.perf_counter() - started
+        cur.close()
+        return wall
+
+    for fn in fns:
+        once(fn)
+    for r in range(rounds):
+        for i, fn in enumerate(fns):
+            if r < runs[i]:
+                walls[i].append(once(fn))
+    return [{"ms": 1000 * statistics.median(w), "best_ms": 1000 * min(w)} for w in walls]
+
+
 # The issue's yardstick for this machine: "a plain count-distinct over 1M rows already takes
 # about 40 ms here". The same virtual machine has run it in 40 to 75 ms on different hours (the
 # host's load), and every figure of a run moves with it: recorded before and after, so runs on
@@ -97,14 +122,15 @@ def run(scale: str, *, out: Path | None = None, repeats: int = 7, pandas_repeats
         started = time.perf_counter()
         frames = calls.load_frames(con)
         result["pandas_load_s"] = time.perf_counter() - started
+        by_name = {c.name: c for c in calls.page_calls(project, day)}
         result["answers"] = {}
         for a in calls.answers(con, project, day):
-            ours = sum(result["calls"][n]["ms"] for n in a.calls)
-            pandas = _timed(lambda a=a: a.pandas(frames), pandas_repeats)
-            limit = _timed(a.limit, repeats, fresh_cursor=con)
+            ours, pandas, limit = _side_by_side([lambda c, a=a: [by_name[n].run(c) for n in a.calls],
+                                                 lambda _, a=a: a.pandas(frames), a.limit],
+                                                repeats, [repeats, pandas_repeats, repeats], con)
             result["answers"][a.name] = {
-                "calls": list(a.calls), "clusterboard_ms": ours, "pandas_ms": pandas["ms"], "limit_ms": limit["ms"],
-                "pandas_ratio": pandas["ms"] / ours, "limit_ratio": ours / limit["ms"]}
+                "calls": list(a.calls), "clusterboard_ms": ours["ms"], "pandas_ms": pandas["ms"], "limit_ms": limit["ms"],
+                "pandas_ratio": pandas["ms"] / ours["ms"], "limit_ratio": ours["ms"] / limit["ms"]}
         del frames
     finally:
         con.close()
@@ -113,13 +139,13 @@ def run(scale: str, *, out: Path | None = None, repeats: int = 7, pandas_repeats
         log(f"importing a {rows:,}-row CSV …")
         result["import"] = import_timing.measure(db_path, work / f"import-{scale}.csv", rows, work)
     if with_browser:
-        result["renders"] = {}
+        servers = {}
         for s in dict.fromkeys(["S", scale]):
             path = db_path if s == scale else build(s, work)[0]
-            log(f"rendering every page in the browser at {s} …")
             with duckdb.connect(str(path), read_only=True) as c:
-                p = calls.bench_project(c, day)
-            result["renders"][s] = browser.render_pages(path, p, day)
+                servers[s] = (path, calls.bench_project(c, day))
+        log(f"rendering every page in the browser at {' and '.join(servers)}, in turns …")
+        result["renders"] = browser.render_pages(servers, day)
     if with_browser and with_import and scale != "S":
         log("uploading the largest files the Data page takes in the browser …")
         result["uploads"] = _largest_uploads(db_path, result, day, work)

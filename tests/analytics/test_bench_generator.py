@@ -196,3 +196,34 @@ def test_the_import_peak_is_the_childs_own_not_the_forked_parents():
                             "print(json.dumps(_peak_mb()))"], capture_output=True, text=True, check=True)
     assert 0 < json.loads(child.stdout) < 250, child.stdout
     del ballast
+
+
+def test_ratios_are_timed_in_turns_each_run_on_its_own_cursor():
+    # ClusterBoard, pandas and the limit interleaved round by round: a ratio of timings taken
+    # minutes apart measured the machine's drift (budget / limit 1.08 and 1.56 on the same code)
+    import duckdb
+
+    from analytics.bench import runner
+
+    con = duckdb.connect()
+    seen: list[tuple[str, bool]] = []
+    fns = [lambda c, n=n: seen.append((n, c is not con and c.execute("SELECT 2").fetchone() == (2,)))
+           for n in ("ours", "pandas", "limit")]
+    stats = runner._side_by_side(fns, rounds=3, runs=[3, 1, 3], con=con)
+    assert [n for n, _ in seen] == ["ours", "pandas", "limit",  # one warm-up each
+                                    "ours", "pandas", "limit", "ours", "limit", "ours", "limit"]
+    assert all(own for _, own in seen)  # a cursor of its own, open while the run lasts
+    assert len(stats) == 3 and all(s["ms"] >= s["best_ms"] >= 0 for s in stats)
+    assert con.execute("SELECT 1").fetchone() == (1,)  # the cursors were closed, the connection not
+
+
+@pytest.mark.parametrize(("runs", "expected"), [
+    ([3.0, 5.0, 4.0, 9.0, 2.0], 4.0),
+    ([3.0, 5.0], 4.0),
+    ([3.0, None, 4.0], None),  # a visit that never finished: no time, its error is reported
+    ([], None),
+])
+def test_a_pages_render_time_is_the_median_of_its_visits(runs, expected):
+    from analytics.bench.browser import render_seconds
+
+    assert render_seconds(runs) == expected
