@@ -24,47 +24,40 @@ TARGETS = {"call_ms": 100.0, "pandas_ratio": 2.0, "limit_ratio": 1.5, "render_ra
            "import_s": 20.0, "memory_mb": 600.0}
 
 
-def _timed(fn, repeats: int, *, fresh_cursor: duckdb.DuckDBPyConnection | None = None) -> dict:
-    """Median and best wall time and median CPU time of ``repeats`` runs after one warm-up; with a
-    connection, each run gets its own cursor, as each page run does in the app."""
-    def once():
-        cur = fresh_cursor.cursor() if fresh_cursor is not None else None
-        started, cpu = time.perf_counter(), time.process_time()
-        fn(cur) if cur is not None else fn()
-        wall, used = time.perf_counter() - started, time.process_time() - cpu
-        if cur is not None:
-            cur.close()
-        return wall, used
+def _once(fn, con: duckdb.DuckDBPyConnection | None) -> tuple[float, float]:
+    """Wall and CPU seconds of one run; with a connection, on a cursor of its own, as each page
+    run gets in the app."""
+    cur = con.cursor() if con is not None else None
+    started, cpu = time.perf_counter(), time.process_time()
+    fn(cur) if cur is not None else fn()
+    wall, used = time.perf_counter() - started, time.process_time() - cpu
+    if cur is not None:
+        cur.close()
+    return wall, used
 
-    once()
-    runs = [once() for _ in range(repeats)]
+
+def _timed(fn, repeats: int, *, fresh_cursor: duckdb.DuckDBPyConnection | None = None) -> dict:
+    """Median and best wall time and median CPU time of ``repeats`` runs after one warm-up."""
+    _once(fn, fresh_cursor)
+    runs = [_once(fn, fresh_cursor) for _ in range(repeats)]
     walls = [w for w, _ in runs]
     return {"ms": 1000 * statistics.median(walls), "best_ms": 1000 * min(walls),
             "cpu_ms": 1000 * statistics.median(c for _, c in runs)}
 
 
-def _side_by_side(fns: list, rounds: int, runs: list[int], con: duckdb.DuckDBPyConnection) -> list[dict]:
+def _in_turns(fns: list, rounds: int, runs: list[int], con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Median wall time of each function, run in turns (one warm-up each, then round by round, the
     i-th in the first ``runs[i]`` rounds), each run on a fresh cursor. A ratio of two timings is
     only the overhead of our layers when both were taken in the same minutes: this machine's speed
     drifts by half over an hour (the yardstick below), and timed one after the other, minutes
     apart, the same code gave budget / limit 1.08 in one run and 1.56 in the next."""
     walls: list[list[float]] = [[] for _ in fns]
-
-    def once(fn) -> float:
-        cur = con.cursor()
-        started = time.perf_counter()
-        fn(cur)
-        wall = time.perf_counter() - started
-        cur.close()
-        return wall
-
     for fn in fns:
-        once(fn)
+        _once(fn, con)
     for r in range(rounds):
         for i, fn in enumerate(fns):
             if r < runs[i]:
-                walls[i].append(once(fn))
+                walls[i].append(_once(fn, con)[0])
     return [{"ms": 1000 * statistics.median(w), "best_ms": 1000 * min(w)} for w in walls]
 
 
@@ -116,18 +109,18 @@ def run(scale: str, *, out: Path | None = None, repeats: int = 7, pandas_repeats
         result["rows"] = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # names from the generator
                           for t, _ in generator.STATEMENTS}
         log(f"timing the analytics calls ({project}, as of {day}) …")
-        result["calls"] = {c.name: {"page": c.page} | _timed(c.run, repeats, fresh_cursor=con)
-                           for c in calls.page_calls(project, day)}
+        by_name = {c.name: c for c in calls.page_calls(project, day)}
+        result["calls"] = {name: {"page": c.page} | _timed(c.run, repeats, fresh_cursor=con)
+                           for name, c in by_name.items()}
         log("pandas reference and hand-written limits …")
         started = time.perf_counter()
         frames = calls.load_frames(con)
         result["pandas_load_s"] = time.perf_counter() - started
-        by_name = {c.name: c for c in calls.page_calls(project, day)}
         result["answers"] = {}
         for a in calls.answers(con, project, day):
-            ours, pandas, limit = _side_by_side([lambda c, a=a: [by_name[n].run(c) for n in a.calls],
-                                                 lambda _, a=a: a.pandas(frames), a.limit],
-                                                repeats, [repeats, pandas_repeats, repeats], con)
+            ours, pandas, limit = _in_turns([lambda c, a=a: [by_name[n].run(c) for n in a.calls],
+                                            lambda _, a=a: a.pandas(frames), a.limit],
+                                           repeats, [repeats, pandas_repeats, repeats], con)
             result["answers"][a.name] = {
                 "calls": list(a.calls), "clusterboard_ms": ours["ms"], "pandas_ms": pandas["ms"], "limit_ms": limit["ms"],
                 "pandas_ratio": pandas["ms"] / ours["ms"], "limit_ratio": ours["ms"] / limit["ms"]}

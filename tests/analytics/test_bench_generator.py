@@ -209,7 +209,7 @@ def test_ratios_are_timed_in_turns_each_run_on_its_own_cursor():
     seen: list[tuple[str, bool]] = []
     fns = [lambda c, n=n: seen.append((n, c is not con and c.execute("SELECT 2").fetchone() == (2,)))
            for n in ("ours", "pandas", "limit")]
-    stats = runner._side_by_side(fns, rounds=3, runs=[3, 1, 3], con=con)
+    stats = runner._in_turns(fns, rounds=3, runs=[3, 1, 3], con=con)
     assert [n for n, _ in seen] == ["ours", "pandas", "limit",  # one warm-up each
                                     "ours", "pandas", "limit", "ours", "limit", "ours", "limit"]
     assert all(own for _, own in seen)  # a cursor of its own, open while the run lasts
